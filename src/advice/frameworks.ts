@@ -1,0 +1,58 @@
+import type { Framework } from '../model/index.js';
+
+/** How messages name what answers the request. */
+export function serverLabel(fw: Framework): string {
+  switch (fw) {
+    case 'express':
+      return 'Express `cors`';
+    case 'nestjs':
+      return 'NestJS `enableCors` (Express `cors`)';
+    case 'fastify':
+      return '`@fastify/cors`';
+    case 'koa':
+      return '`@koa/cors`';
+    case 'manual-headers':
+      return 'This handler';
+    case 'laravel':
+      return "Laravel's HandleCors (fruitcake/php-cors)";
+    case 'django':
+      return 'django-cors-headers';
+    case 'nginx':
+      return 'nginx';
+    case 'starlette':
+      return "Starlette's CORSMiddleware";
+    case 'flask':
+      return 'Flask-CORS';
+    case 'apache':
+      return 'Apache';
+  }
+}
+
+export type Problem = 'reflect' | 'credentialed-wildcard' | 'wildcard';
+
+/** The fix, in the user's own framework. */
+export function fixFor(fw: Framework, problem: Problem): string {
+  const allowlist: Partial<Record<Framework, string>> = {
+    express: "Use an allowlist: `cors({ origin: ['https://app.example.com'] })`.",
+    nestjs: "Use an allowlist: `app.enableCors({ origin: ['https://app.example.com'] })`.",
+    fastify: "Use an allowlist: `origin: ['https://app.example.com']`.",
+    koa: "Pass an `origin` function that returns the Origin only when it is in your allowlist.",
+    'manual-headers':
+      'Set Access-Control-Allow-Origin only after checking the Origin against an allowlist of exact origins, and send `Vary: Origin`.',
+    laravel: "List the trusted origins in config/cors.php: `'allowed_origins' => ['https://app.example.com']`.",
+    django: "Remove CORS_ALLOW_ALL_ORIGINS and list the trusted origins: `CORS_ALLOWED_ORIGINS = ['https://app.example.com']`.",
+    nginx:
+      'Echo only origins you trust: `map $http_origin $cors_origin { default ""; "https://app.example.com" $http_origin; }` and `add_header Access-Control-Allow-Origin $cors_origin always;`.',
+    starlette: "List the trusted origins: `allow_origins=['https://app.example.com']`.",
+    flask: "List the trusted origins: `CORS(app, origins=['https://app.example.com'])`.",
+  };
+  const generic = 'Allow only an explicit list of trusted origins.';
+  switch (problem) {
+    case 'reflect':
+      return allowlist[fw] ?? generic;
+    case 'credentialed-wildcard':
+      return `If cookies must be sent, list the trusted origins instead of '*'. ${allowlist[fw] ?? generic} If they need not, turn credentials off.`;
+    case 'wildcard':
+      return `Fine for a public, cookie-less API; otherwise restrict it. ${allowlist[fw] ?? generic}`;
+  }
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { PathNotFoundError } from './discover/files.js';
+import { lint } from './engine/lint.js';
+import { FORMATS, format, type Format } from './formatters/index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Usage and internal errors are one line on stderr and exit code 2 (RULES.md). */
+class UsageError extends Error {}
+
+function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of 0 or more.');
+  return Number(value);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('corslint')
+    .description('Static linter for CORS settings (Express, Laravel, Django, nginx, ...).')
+    .argument('[paths...]', 'files or directories to lint', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
+    .option('--quiet', 'report errors only')
+    .option('--no-color', 'disable colours (also NO_COLOR)')
+    .version(pkg.version, '-v, --version')
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      throw new UsageError(e.message.replace(/^error: /, ''));
+    }
+    throw e;
+  }
+  const paths = program.processedArgs[0] as string[];
+  const opts = program.opts<{ format: Format; maxWarnings?: number; quiet?: boolean; color: boolean }>();
+  const color = opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
+
+  let result;
+  try {
+    result = await lint(paths);
+  } catch (e) {
+    if (e instanceof PathNotFoundError) throw new UsageError(e.message);
+    throw e;
+  }
+  const findings = opts.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  process.stdout.write(format(opts.format, findings, result.stats, { color }));
+
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  if (errors > 0) return 1;
+  if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
+    if (opts.format === 'stylish') process.stderr.write(`corslint found too many warnings (maximum: ${opts.maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(e instanceof UsageError ? `corslint: ${msg}\n` : `corslint: internal error: ${msg}\n`);
+    process.exitCode = 2;
+  },
+);

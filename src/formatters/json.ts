@@ -1,0 +1,31 @@
+import type { Finding } from '../model/index.js';
+import type { LintStats } from '../engine/lint.js';
+
+/** The stable, documented JSON shape (RULES.md "JSON output"): version 1. */
+export function formatJson(findings: Finding[], stats: LintStats): string {
+  const out = {
+    version: 1,
+    findings: findings.map((f) => {
+      const o: Record<string, unknown> = {
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+      };
+      if (f.framework) o.framework = f.framework;
+      if (f.related?.length) o.related = f.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message }));
+      return o;
+    }),
+    stats: {
+      filesDiscovered: stats.filesDiscovered,
+      filesParsed: stats.filesParsed,
+      policies: stats.policies,
+      durationMs: stats.durationMs,
+    },
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

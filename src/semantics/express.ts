@@ -1,0 +1,71 @@
+import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
+import { matchEntry } from '../probes/match.js';
+import type { Resolver } from './resolve.js';
+import { UnknownValueError } from './resolve.js';
+
+/**
+ * expressjs/cors 2.8.x (lib/index.js), SEMANTICS.md §1. Also used for NestJS
+ * on the Express adapter and, with `version` hints, for the look-alikes.
+ */
+export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): CorsResponse {
+  const entries = r.get(policy.origins);
+  const originLoc = policy.origins.known && policy.origins.isDefault ? defaultOriginLoc(policy) : policy.origins.loc;
+  const headers: ResponseHeader[] = [];
+
+  // The middleware calls next() without any header when the origin option
+  // (or what an origin function calls back) is falsy.
+  if (entries.length === 0 || entries.every((e) => e.kind === 'none')) {
+    return { known: true, headers: [] };
+  }
+
+  const single = policy.originForm === 'single' && entries.length === 1 ? entries[0]! : undefined;
+  if (single && single.kind === 'any') {
+    headers.push({ name: 'access-control-allow-origin', value: '*', loc: originLoc });
+  } else if (single && single.kind === 'exact') {
+    headers.push({ name: 'access-control-allow-origin', value: single.origin, loc: single.loc });
+    headers.push({ name: 'vary', value: 'Origin' });
+  } else {
+    const hit = firstMatch(entries, req.origin);
+    if (hit) headers.push({ name: 'access-control-allow-origin', value: req.origin, loc: hit.loc });
+    headers.push({ name: 'vary', value: 'Origin' });
+  }
+
+  if (r.get(policy.credentials) === true) {
+    headers.push({ name: 'access-control-allow-credentials', value: 'true', loc: policy.credentials.loc });
+  }
+
+  if (req.preflight) {
+    const methods = r.get(policy.methods);
+    if (methods.length) headers.push({ name: 'access-control-allow-methods', value: methods.join(','), loc: policy.methods.loc });
+    const allow = policy.allowHeaders;
+    if (allow.known && allow.isDefault) {
+      if (req.requestHeaders) headers.push({ name: 'access-control-allow-headers', value: req.requestHeaders });
+      headers.push({ name: 'vary', value: 'Access-Control-Request-Headers' });
+    } else {
+      const list = r.get(allow);
+      if (list.length) headers.push({ name: 'access-control-allow-headers', value: list.join(','), loc: allow.loc });
+    }
+    const maxAge = r.get(policy.maxAge);
+    if (maxAge !== null) headers.push({ name: 'access-control-max-age', value: String(maxAge), loc: policy.maxAge.loc });
+  }
+  const expose = r.get(policy.exposeHeaders);
+  if (expose.length) headers.push({ name: 'access-control-expose-headers', value: expose.join(','), loc: policy.exposeHeaders.loc });
+
+  return { known: true, status: req.preflight ? 204 : undefined, headers };
+}
+
+/** RULES.md: a default origin is reported at the credentials value, or at the call when both are defaults. */
+export function defaultOriginLoc(policy: Policy): Loc {
+  return policy.credentials.known && policy.credentials.isDefault ? policy.loc : policy.credentials.loc;
+}
+
+function firstMatch(entries: OriginEntry[], origin: string): OriginEntry | undefined {
+  for (const e of entries) {
+    if (e.kind === 'predicate') throw new UnknownValueError({ known: false, reason: e.description, loc: e.loc });
+    // '*' inside an array is a plain string compared with ===.
+    const m = e.kind === 'any' ? origin === '*' : matchEntry(e, origin);
+    if (m === undefined) throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin`, loc: e.loc });
+    if (m) return e;
+  }
+  return undefined;
+}

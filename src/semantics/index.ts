@@ -1,0 +1,20 @@
+import type { CorsRequest, Evaluation, Framework, Policy } from '../model/index.js';
+import { answerExpress } from './express.js';
+import { answerManualHeaders } from './manual-headers.js';
+import type { AnswerFn } from './resolve.js';
+import { evaluateWith } from './resolve.js';
+
+/** What each framework's middleware really sends (SEMANTICS.md, docs/semantics.md). */
+const answers: Partial<Record<Framework, AnswerFn>> = {
+  express: answerExpress,
+  nestjs: answerExpress,
+  'manual-headers': answerManualHeaders,
+};
+
+
+export function evaluate(policy: Policy, request: CorsRequest): Evaluation {
+  return evaluateWith(answers[policy.framework], policy, request);
+}
+
+export { Resolver, UnknownValueError, evaluateWith } from './resolve.js';
+export type { AnswerFn } from './resolve.js';

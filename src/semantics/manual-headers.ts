@@ -1,0 +1,47 @@
+import type { CorsRequest, CorsResponse, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
+import { matchEntry } from '../probes/match.js';
+import type { Resolver } from './resolve.js';
+import { UnknownValueError } from './resolve.js';
+
+/**
+ * Hand-written headers (res.setHeader, PHP header()): the code sends exactly
+ * what it writes. One written value is sent verbatim; a value read from the
+ * request Origin is the request's Origin, sent only when the guard around it
+ * (the entries) accepts it. Nothing adds Vary unless the code does.
+ */
+export function answerManualHeaders(policy: Policy, req: CorsRequest, r: Resolver): CorsResponse {
+  const headers: ResponseHeader[] = [];
+  const entries = r.get(policy.origins);
+  const single = policy.originForm === 'single' && entries.length === 1 ? entries[0]! : undefined;
+  let origin: string | undefined;
+  let originEntry: OriginEntry | undefined;
+  if (single && single.kind === 'any') {
+    origin = '*';
+    originEntry = single;
+  } else if (single && single.kind === 'exact') {
+    origin = single.origin;
+    originEntry = single;
+  } else {
+    for (const e of entries) {
+      const m = matchEntry(e, req.origin);
+      if (m === undefined) throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin check`, loc: e.loc });
+      if (m) {
+        origin = req.origin;
+        originEntry = e;
+        break;
+      }
+    }
+  }
+  if (origin !== undefined && origin !== '') {
+    headers.push({ name: 'access-control-allow-origin', value: origin, loc: originEntry?.loc });
+  }
+  if (r.get(policy.credentials) === true) {
+    headers.push({ name: 'access-control-allow-credentials', value: 'true', loc: policy.credentials.loc });
+  }
+  for (const h of policy.headers) {
+    if (h.name === 'access-control-allow-origin' || h.name === 'access-control-allow-credentials') continue;
+    const value = r.get(h.value);
+    if (value !== '') headers.push({ name: h.name, value, loc: h.loc });
+  }
+  return { known: true, headers };
+}
