@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './config/index.js';
 import { PathNotFoundError } from './discover/files.js';
 import { lint } from './engine/lint.js';
 import { FORMATS, format, type Format } from './formatters/index.js';
+import { runInspect } from './inspect/command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,6 +18,10 @@ function nonNegativeInt(value: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `inspect` is a subcommand; a directory named inspect is linted as `./inspect`.
+  if (argv[0] === 'inspect') {
+    return runInspect(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: Boolean(process.stdout.isTTY) });
+  }
   const program = new Command()
     .name('corslint')
     .description('Static linter for CORS settings (Express, Laravel, Django, nginx, ...).')
@@ -23,8 +29,10 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
     .option('--quiet', 'report errors only')
+    .option('-c, --config <path>', 'configuration file (default: corslint.config.json or "corslint" in package.json at the project root)')
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .version(pkg.version, '-v, --version')
+    .addHelpText('after', '\nCommands:\n  corslint inspect [paths...]  show each policy and how it answers every probe origin')
     .exitOverride()
     .configureOutput({ outputError: () => {} });
 
@@ -38,14 +46,14 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const paths = program.processedArgs[0] as string[];
-  const opts = program.opts<{ format: Format; maxWarnings?: number; quiet?: boolean; color: boolean }>();
+  const opts = program.opts<{ format: Format; maxWarnings?: number; quiet?: boolean; color: boolean; config?: string }>();
   const color = opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
 
   let result;
   try {
-    result = await lint(paths);
+    result = await lint(paths, opts.config ? { config: opts.config } : {});
   } catch (e) {
-    if (e instanceof PathNotFoundError) throw new UsageError(e.message);
+    if (e instanceof PathNotFoundError || e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
   const findings = opts.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;

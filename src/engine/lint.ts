@@ -6,7 +6,10 @@ import { discoverFiles } from '../discover/files.js';
 import { readSourceFile } from '../discover/read.js';
 import { extractors as defaultExtractors } from '../extractors/index.js';
 import { allRules } from '../../rules/index.js';
-import { runRules } from './run-rules.js';
+import { effectiveSettings } from '../config/settings.js';
+import { runRules, severityOf } from './run-rules.js';
+import { applySuppressions } from './suppressions.js';
+import { unusedSuppression } from '../../rules/unused-suppression.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -15,6 +18,12 @@ export interface LintOptions {
   trustedOrigins?: string[];
   /** Extra ignore globs (gitignore syntax), relative to each linted directory. */
   ignore?: string[];
+  /**
+   * A configuration file to read (--config), or false to read none. By default
+   * `corslint.config.json` (or `"corslint"` in package.json) at the project
+   * root is read; the options above take precedence over it.
+   */
+  config?: string | false;
   extractors?: Extractor[];
 }
 
@@ -33,14 +42,19 @@ export interface LintResult {
   facts: ProjectFact[];
   stats: LintStats;
   root: string;
+  /** The configuration file that was read, if any (absolute). */
+  configFile?: string;
+  /** The trustedOrigins in effect. */
+  trustedOrigins?: string[];
 }
 
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
   const started = performance.now();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const targets = paths.length ? paths : ['.'];
-  const files = await discoverFiles(targets, cwd, options.ignore);
   const root = projectRoot(targets, cwd);
+  const settings = effectiveSettings(root, cwd, options, allRules.map((r) => r.meta.id));
+  const files = await discoverFiles(targets, cwd, settings.ignore);
   const extractors = options.extractors ?? defaultExtractors;
 
   const display = (abs: string) => path.relative(cwd, abs).split(path.sep).join('/') || '.';
@@ -85,16 +99,25 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     }
   }
 
-  const findings = runRules(allRules, {
+  const ruleFindings = runRules(allRules, {
     root,
+    cwd,
     policies,
     facts,
     parseErrors,
-    severities: options.rules ?? {},
-    trustedOrigins: options.trustedOrigins,
+    severities: settings.rules,
+    trustedOrigins: settings.trustedOrigins,
+  });
+  const findings = applySuppressions(ruleFindings, {
+    files: policies.map((p) => p.loc.file),
+    read: (file) => readText(path.resolve(cwd, file)),
+    unusedSeverity: severityOf(unusedSuppression, settings.rules),
+    knownRuleIds: new Set(allRules.map((r) => r.meta.id)),
+    // Given single files (pre-commit), cross-file rules may lack the other half of their evidence.
+    mayBeIncomplete: new Set(targets.some((t) => isFile(path.resolve(cwd, t))) ? allRules.filter((r) => r.meta.scope === 'project').map((r) => r.meta.id) : []),
   });
 
-  return {
+  const result: LintResult = {
     findings,
     policies,
     facts,
@@ -107,6 +130,17 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
       filesSkipped,
     },
   };
+  if (settings.configFile) result.configFile = settings.configFile;
+  if (settings.trustedOrigins) result.trustedOrigins = settings.trustedOrigins;
+  return result;
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A single directory is the project; files (pre-commit) and several paths take the working directory. */

@@ -4,6 +4,8 @@ import { sortFindings } from './sort.js';
 
 export interface RuleRun {
   root: string;
+  /** What finding paths are relative to. */
+  cwd?: string;
   policies: Policy[];
   facts: ProjectFact[];
   /** parse-error findings made while extracting. */
@@ -25,7 +27,7 @@ export function runRules(rules: Rule[], run: RuleRun): Finding[] {
   const parseSeverity = severities(run, 'parse-error');
   if (parseSeverity !== 'off') findings.push(...run.parseErrors.map((f) => ({ ...f, severity: parseSeverity })));
 
-  const project = { root: run.root, policies: run.policies, facts: run.facts, trustedOrigins: run.trustedOrigins };
+  const project = { root: run.root, cwd: run.cwd, policies: run.policies, facts: run.facts, trustedOrigins: run.trustedOrigins };
   for (const rule of rules) {
     const severity = severityOf(rule, run.severities, run.trustedOrigins);
     if (severity === 'off') continue;

@@ -16,6 +16,12 @@ export interface ExtractContext {
   readFile(absPath: string): string | undefined;
   /** The display path of an absolute path. */
   displayPath(absPath: string): string;
+  /**
+   * Absolute paths of every file this run lints, when the engine provides
+   * them. nginx uses it to lint a file included by another file once, in its
+   * includer's context, when that includer is linted too.
+   */
+  runFiles?: ReadonlySet<string>;
 }
 
 export interface ExtractResult {

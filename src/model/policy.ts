@@ -25,6 +25,12 @@ export interface Scope {
   server?: string;
   /** nginx location. */
   location?: string;
+  /**
+   * HTTP methods the route answers (Express `app.get('/x', cors())` → GET, HEAD).
+   * Absent means every method. A preflight (OPTIONS) reaches the policy only
+   * when OPTIONS is listed or this is absent.
+   */
+  methods?: string[];
 }
 
 /**
@@ -41,6 +47,16 @@ export interface EmittedHeader {
   always?: boolean;
   /** Appends rather than replaces (nginx add_header, res.append, more_set_headers -a). */
   append?: boolean;
+  /**
+   * Written only on the code paths that also send the request's Origin back
+   * (inside the origin check), so it is absent for rejected origins. Hand-written
+   * handlers often put Access-Control-Allow-Credentials and Vary there.
+   */
+  onlyIfOriginAllowed?: boolean;
+  /** Written only when the request is a preflight (`if (req.method === 'OPTIONS')`). */
+  onlyOnPreflight?: boolean;
+  /** Written only on actual requests (after an early return for OPTIONS). */
+  notOnPreflight?: boolean;
 }
 
 /** An option the framework does not know: it is silently ignored and the default applies. */

@@ -13,6 +13,19 @@ export interface CorsRequest {
   /** A Cookie header is sent (Starlette reflects for allow-all only then). */
   cookie?: boolean;
   path?: string;
+  /** The preflight asks `Access-Control-Request-Private-Network: true` (django-cors-headers ≥ 4.0 answers it). */
+  privateNetwork?: boolean;
+  /**
+   * Proxy layers (nginx): the status the handler behind it answers with
+   * (default 200). add_header without `always` is dropped on 4xx/5xx.
+   */
+  status?: number;
+  /**
+   * Proxy layers: the headers the proxied app answers with. They pass
+   * through unless the proxy hides or replaces them, which is how a
+   * duplicate Access-Control-Allow-Origin across layers shows up.
+   */
+  upstream?: ResponseHeader[];
 }
 
 /** One header in the answer, with the configuration that put it there. */
@@ -21,6 +34,12 @@ export interface ResponseHeader {
   name: string;
   value: string;
   loc?: Loc;
+  /**
+   * The directive or call that writes the header, when `loc` points
+   * elsewhere: for nginx `loc` is the `set`/`map` entry that copies
+   * $http_origin (RULES.md decision 2) and this is the `add_header`.
+   */
+  emittedBy?: Loc;
 }
 
 export type CorsResponse =

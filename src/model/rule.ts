@@ -35,6 +35,8 @@ export interface ReportDescriptor {
 /** Everything the linker learned about the repository as a whole. */
 export interface ProjectView {
   root: string;
+  /** Absolute directory that `Loc.file` paths are relative to (dev-origin compares paths relative to `root`). */
+  cwd?: string;
   policies: Policy[];
   /** Free-form facts extractors emit for linking (listen ports, upstreams, ...). */
   facts: ProjectFact[];

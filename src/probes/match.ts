@@ -1,9 +1,15 @@
 import type { OriginEntry, RegexFlavor } from '../model/index.js';
+import { evaluateCheck } from './check.js';
+import { compileOriginRegex } from './regex/compile.js';
+import { translateRegex } from './regex/translate.js';
+
+export { splitPcreDelimiters } from './regex/translate.js';
 
 /**
  * Does one origin entry accept `origin`? Generic matching; a framework's
  * semantics module handles its own quirks (case folding, URL parsing) before
  * falling back to this. `undefined` means it cannot be decided statically.
+ * Patterns run on a linear-time matcher (src/probes/regex/vm.ts).
  */
 export function matchEntry(e: OriginEntry, origin: string): boolean | undefined {
   switch (e.kind) {
@@ -15,67 +21,62 @@ export function matchEntry(e: OriginEntry, origin: string): boolean | undefined 
     case 'exact':
       return origin === e.origin;
     case 'wildcard':
-      return wildcardToRegExp(e.pattern).test(origin);
-    case 'regex': {
-      const re = toJsRegExp(e.source, e.flags, e.flavor);
-      return re ? re.test(origin) : undefined;
-    }
+      return testRegex(wildcardSource(e.pattern), '', 'js', origin);
+    case 'regex':
+      return testRegex(e.source, e.flags, e.flavor, origin);
+    case 'check':
+      return evaluateCheck(e.test, origin);
     case 'predicate':
       return undefined;
   }
 }
 
+/** Does `flavor`'s match function accept `input`? undefined when the pattern cannot be evaluated. */
+export function testRegex(source: string, flags: string, flavor: RegexFlavor, input: string): boolean | undefined {
+  const c = compileOriginRegex(source, flags, flavor);
+  return c.ok ? c.regex.test(input) : undefined;
+}
+
 /** fruitcake/php-cors: preg_quote, then `\*` → `.*`, anchored `^…\z`. */
-export function wildcardToRegExp(pattern: string): RegExp {
+export function wildcardSource(pattern: string): string {
   const quoted = pattern.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '\u0000' : `\\${c}`));
-  return new RegExp(`^${quoted.replace(/\u0000/g, '.*')}$`, 'u');
+  return `^${quoted.replace(/\u0000/g, '.*')}$`;
+}
+
+export function wildcardToRegExp(pattern: string): RegExp {
+  return new SafeRegExp(wildcardSource(pattern), '', 'js');
 }
 
 /**
- * Build the JavaScript RegExp equivalent to how `flavor` applies `source` to
- * an Origin header. Returns undefined for syntax JavaScript cannot express.
- * Only ever run against short probe origins.
+ * A RegExp whose `test()` runs the pattern as `flavor` applies it, on the
+ * linear-time matcher: callers that only test keep working and cannot hang on
+ * a catastrophic pattern. Other RegExp methods use the native engine.
  */
-export function toJsRegExp(source: string, flags: string, flavor: RegexFlavor): RegExp | undefined {
-  let src = source;
-  let fl = flags.replace(/[gy]/g, '');
-  if (flavor === 'pcre') {
-    const d = splitPcreDelimiters(src);
-    if (!d) return undefined;
-    src = d.body;
-    fl = d.flags;
+class SafeRegExp extends RegExp {
+  private readonly matcher: (s: string) => boolean;
+  constructor(source: string, flags: string, flavor: RegexFlavor, jsSource = source, jsFlags = flags) {
+    super(jsSource, jsFlags);
+    const c = compileOriginRegex(source, flags, flavor);
+    this.matcher = c.ok ? c.regex.test : () => false;
   }
-  if (flavor !== 'js') {
-    const inline = /^\(\?([aiLmsux]+)\)/.exec(src);
-    if (inline) {
-      src = src.slice(inline[0].length);
-      for (const f of inline[1]!) if ('ims'.includes(f) && !fl.includes(f)) fl += f;
-    }
-    src = src
-      .replace(/\(\?P</g, '(?<')
-      .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-      .replace(/\\A/g, '^')
-      .replace(/\\[Zz]/g, '$');
-    fl = [...new Set(fl.split('').filter((c) => 'imsu'.includes(c)))].join('');
-  }
-  if (flavor === 'python-match') src = `^(?:${src})`;
-  if (flavor === 'python-fullmatch') src = `^(?:${src})$`;
-  try {
-    return new RegExp(src, fl);
-  } catch {
-    return undefined;
+  override test(s: string): boolean {
+    return this.matcher(s);
   }
 }
 
-/** '/abc/i' → { body: 'abc', flags: 'i' }; PCRE allows any non-alphanumeric delimiter and bracket pairs. */
-export function splitPcreDelimiters(pattern: string): { body: string; flags: string; delimiter: string } | undefined {
-  const p = pattern.trimStart();
-  const open = p[0];
-  if (!open || /[a-zA-Z0-9\\\s]/.test(open)) return undefined;
-  const close = ({ '(': ')', '[': ']', '{': '}', '<': '>' } as Record<string, string>)[open] ?? open;
-  const end = p.lastIndexOf(close);
-  if (end <= 0) return undefined;
-  const flags = p.slice(end + 1);
-  if (!/^[a-zA-Z]*$/.test(flags)) return undefined;
-  return { body: p.slice(1, end), flags, delimiter: open };
+/**
+ * The JavaScript RegExp equivalent to how `flavor` applies `source` to an
+ * Origin header (translated syntax, implicit anchors made explicit), or
+ * undefined for syntax JavaScript cannot express. Its `test()` is linear-time.
+ */
+export function toJsRegExp(source: string, flags: string, flavor: RegexFlavor): RegExp | undefined {
+  const t = translateRegex(source, flags.replace(/[gy]/g, ''), flavor);
+  if (!t.ok) return undefined;
+  const c = compileOriginRegex(source, flags.replace(/[gy]/g, ''), flavor);
+  if (!c.ok) return undefined;
+  try {
+    return new SafeRegExp(source, flags.replace(/[gy]/g, ''), flavor, t.regex.source, t.regex.flags);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,15 +6,29 @@ import { UnknownValueError } from './resolve.js';
 /**
  * expressjs/cors 2.8.x (lib/index.js), SEMANTICS.md §1. Also used for NestJS
  * on the Express adapter and, with `version` hints, for the look-alikes.
+ *
+ * Extra settings (`policy.extra`, written by the Express extractor):
+ * - `originFunction: true`: the origin is decided per request by a function
+ *   (an `origin` callback or an options delegate); for a rejected Origin it
+ *   calls back a falsy value or an error and the middleware sends no CORS
+ *   header at all (no Vary, no ACAC), unlike a list that does not match.
+ * - `preflightContinue`, `optionsSuccessStatus`: the preflight status.
+ *
+ * A RegExp with the `g` (or `y`) flag keeps `lastIndex` between requests, so
+ * the real middleware alternates match/miss for the same Origin. It is
+ * modelled as matching (the first request's answer): the worst case a
+ * linter must report.
  */
 export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): CorsResponse {
   const entries = r.get(policy.origins);
   const originLoc = policy.origins.known && policy.origins.isDefault ? defaultOriginLoc(policy) : policy.origins.loc;
   const headers: ResponseHeader[] = [];
+  const byFunction = policy.extra?.originFunction ? r.get(policy.extra.originFunction) === true : false;
 
   // The middleware calls next() without any header when the origin option
-  // (or what an origin function calls back) is falsy.
-  if (entries.length === 0 || entries.every((e) => e.kind === 'none')) {
+  // (or what an origin function calls back) is falsy. An empty list is
+  // truthy: it matches nothing but still sends Vary (and ACAC).
+  if ((entries.length === 0 && policy.originForm === 'single') || (entries.length > 0 && entries.every((e) => e.kind === 'none'))) {
     return { known: true, headers: [] };
   }
 
@@ -26,6 +40,7 @@ export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): Co
     headers.push({ name: 'vary', value: 'Origin' });
   } else {
     const hit = firstMatch(entries, req.origin);
+    if (!hit && byFunction) return { known: true, headers: [] };
     if (hit) headers.push({ name: 'access-control-allow-origin', value: req.origin, loc: hit.loc });
     headers.push({ name: 'vary', value: 'Origin' });
   }
@@ -51,7 +66,15 @@ export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): Co
   const expose = r.get(policy.exposeHeaders);
   if (expose.length) headers.push({ name: 'access-control-expose-headers', value: expose.join(','), loc: policy.exposeHeaders.loc });
 
-  return { known: true, status: req.preflight ? 204 : undefined, headers };
+  return { known: true, status: req.preflight ? preflightStatus(policy, r) : undefined, headers };
+}
+
+/** 204 unless `preflightContinue` hands the preflight to the next handler (status unknown then). */
+function preflightStatus(policy: Policy, r: Resolver): number | undefined {
+  const extra = policy.extra ?? {};
+  if (extra.preflightContinue && r.get(extra.preflightContinue) === true) return undefined;
+  const status = extra.optionsSuccessStatus ? r.get(extra.optionsSuccessStatus) : undefined;
+  return typeof status === 'number' ? status : 204;
 }
 
 /** RULES.md: a default origin is reported at the credentials value, or at the call when both are defaults. */

@@ -1,6 +1,9 @@
 import type { CorsRequest, Evaluation, Framework, Policy } from '../model/index.js';
+import { answerDjango } from './django.js';
 import { answerExpress } from './express.js';
+import { answerLaravel } from './laravel.js';
 import { answerManualHeaders } from './manual-headers.js';
+import { answerNginx } from './nginx.js';
 import type { AnswerFn } from './resolve.js';
 import { evaluateWith } from './resolve.js';
 
@@ -9,6 +12,9 @@ const answers: Partial<Record<Framework, AnswerFn>> = {
   express: answerExpress,
   nestjs: answerExpress,
   'manual-headers': answerManualHeaders,
+  laravel: answerLaravel,
+  django: answerDjango,
+  nginx: answerNginx,
 };
 
 

@@ -1,4 +1,4 @@
-import type { CorsRequest, CorsResponse, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
+import type { CorsRequest, CorsResponse, EmittedHeader, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
 import { matchEntry } from '../probes/match.js';
 import type { Resolver } from './resolve.js';
 import { UnknownValueError } from './resolve.js';
@@ -35,11 +35,17 @@ export function answerManualHeaders(policy: Policy, req: CorsRequest, r: Resolve
   if (origin !== undefined && origin !== '') {
     headers.push({ name: 'access-control-allow-origin', value: origin, loc: originEntry?.loc });
   }
-  if (r.get(policy.credentials) === true) {
+  // Headers the code writes only inside its origin check, or only for preflights.
+  const sent = origin !== undefined;
+  const written = (h: EmittedHeader | undefined) =>
+    !h || ((!h.onlyIfOriginAllowed || sent) && (!h.onlyOnPreflight || req.preflight) && (!h.notOnPreflight || !req.preflight));
+  const acac = policy.headers.find((h) => h.name === 'access-control-allow-credentials');
+  if (r.get(policy.credentials) === true && written(acac)) {
     headers.push({ name: 'access-control-allow-credentials', value: 'true', loc: policy.credentials.loc });
   }
   for (const h of policy.headers) {
     if (h.name === 'access-control-allow-origin' || h.name === 'access-control-allow-credentials') continue;
+    if (!written(h)) continue;
     const value = r.get(h.value);
     if (value !== '') headers.push({ name: h.name, value, loc: h.loc });
   }

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { serverLabel } from '../src/advice/frameworks.js';
+import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import type { Rule } from '../src/model/index.js';
+import { describeEntry } from '../src/model/index.js';
+import { isDevHost, parseOrigin } from '../src/probes/index.js';
+
+/** Decision 8: a path segment named or delimited by one of these marks a development configuration. */
+const DEV_WORDS = new Set(['dev', 'development', 'local', 'test', 'tests', 'testing', 'e2e', 'spec', 'specs']);
+
+/** `config/dev/cors.php`, `settings_local.py`, `app.test.js`, `devServer.js` — relative to the linted root. */
+export function isDevelopmentPath(relPath: string): boolean {
+  return relPath
+    .split('/')
+    .flatMap((segment) => segment.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s._-]+/))
+    .some((token) => DEV_WORDS.has(token.toLowerCase()));
+}
+
+export const devOrigin: Rule = {
+  meta: {
+    id: 'dev-origin',
+    defaultSeverity: 'warning',
+    description: 'A localhost / 127.0.0.1 / *.local origin is trusted in a configuration that is not evidently a development one.',
+    cwe: 942,
+    scope: 'policy',
+  },
+  check(ctx) {
+    const root = ctx.project.root;
+    const cwd = ctx.project.cwd ?? process.cwd();
+    for (const policy of ctx.project.policies) {
+      const pp = probePolicy(ctx, policy);
+      if (pp.reflectsAny) continue;
+      const accepted = pp.outcomes.filter((o) => {
+        if (!o.accepted || o.probe.attacker) return false;
+        // Decision 8: an env fallback such as env('X', 'http://localhost:3000') is a local default by convention.
+        if (o.evaluation?.world === 'fallback') return false;
+        const p = parseOrigin(o.probe.origin);
+        return p !== undefined && isDevHost(p.hostname);
+      });
+      for (const g of byLocation(accepted, policy.loc)) {
+        const rel = path.relative(root, path.resolve(cwd, g.loc.file)).split(path.sep).join('/');
+        if (isDevelopmentPath(rel)) continue;
+        const o = g.outcomes[0]!;
+        const entry = entryAt(pp, g.loc, o.probe.entry);
+        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+        ctx.report({
+          loc: g.loc,
+          framework: policy.framework,
+          message:
+            `${subject} the development origin \`${o.probe.origin}\` in a configuration that does not look development-only: in production ` +
+            `any program serving a page on the user's machine there (another dev server, a malicious local app) can read these ` +
+            `responses${o.acceptedWithCredentials ? " with the user's cookies" : ''}. Move it to a development config or read it from an environment variable.`,
+        });
+      }
+    }
+  },
+};

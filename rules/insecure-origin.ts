@@ -1,0 +1,48 @@
+import { serverLabel } from '../src/advice/frameworks.js';
+import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import type { Rule } from '../src/model/index.js';
+import { describeEntry } from '../src/model/index.js';
+import { isDevHost, parseOrigin } from '../src/probes/index.js';
+
+export const insecureOrigin: Rule = {
+  meta: {
+    id: 'insecure-origin',
+    defaultSeverity: 'warning',
+    description: 'An http:// origin is trusted: a network attacker can impersonate it and read the responses.',
+    cwe: 319,
+    scope: 'policy',
+  },
+  check(ctx) {
+    for (const policy of ctx.project.policies) {
+      const pp = probePolicy(ctx, policy);
+      if (pp.reflectsAny) continue;
+      const accepted = pp.outcomes.filter((o) => {
+        if (!o.accepted || o.probe.attacker) return false;
+        // Decision 8: an env fallback such as env('X', 'http://localhost:3000') is a local default by convention.
+        if (o.evaluation?.world === 'fallback') return false;
+        const p = parseOrigin(o.probe.origin);
+        // Decision 9: loopback and .local names are dev-origin's.
+        return p?.scheme === 'http' && !isDevHost(p.hostname);
+      });
+      for (const g of byLocation(accepted, policy.loc)) {
+        const o = g.outcomes[0]!;
+        const entry = entryAt(pp, g.loc, o.probe.entry);
+        const secure = o.probe.origin.replace(/^http:/, 'https:');
+        const fix =
+          entry?.kind === 'exact'
+            ? `Trust \`${secure}\` instead.`
+            : entry?.kind === 'regex' || entry?.kind === 'wildcard'
+              ? `Require https in the pattern (\`https://\`, not \`https?://\` or a missing scheme).`
+              : `Accept only \`${secure}\`.`;
+        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+        ctx.report({
+          loc: g.loc,
+          framework: policy.framework,
+          message:
+            `${subject} \`${o.probe.origin}\`, an unencrypted origin: anyone on the user's network (public Wi-Fi, a hostile proxy) can ` +
+            `inject a script into that page and read these responses${o.acceptedWithCredentials ? " with the user's cookies" : ''}. ${fix}`,
+        });
+      }
+    }
+  },
+};

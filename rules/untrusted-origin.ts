@@ -1,0 +1,67 @@
+import { serverLabel } from '../src/advice/frameworks.js';
+import { byLocation, entryAt, probePolicy, type ProbeOutcome } from '../src/analysis/probes.js';
+import type { Rule } from '../src/model/index.js';
+import { describeEntry } from '../src/model/index.js';
+import { isDevHost, normalizeOrigin, parseOrigin } from '../src/probes/index.js';
+
+/** Is `origin` one of the configured trusted origins (`https://app.example.com`, `https://*.example.com`)? */
+export function isTrusted(origin: string, trusted: string[]): boolean {
+  const o = parseOrigin(origin);
+  if (!o) return false;
+  for (const t of trusted) {
+    if (t.includes('*')) {
+      const m = /^(https?):\/\/\*\.([^/:]+)(?::(\d+))?$/.exec(t);
+      if (!m) continue;
+      const [, scheme, domain, port] = m;
+      if (o.scheme === scheme && o.hostname.endsWith(`.${domain!.toLowerCase()}`) && o.port === (port ?? '')) return true;
+    } else if (normalizeOrigin(t)?.origin === normalizeOrigin(origin)?.origin) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Accepted origins another origin rule already reports: untrusted-origin leaves them to it. */
+function ownedByAnotherRule(o: ProbeOutcome, openSuffixes: Set<string | undefined>): boolean {
+  if (o.probe.kind === 'null' || o.probe.attacker) return true;
+  // Under a suffix the policy opens to anyone (`*.vercel.app`, `.*\.co\.uk`), shared-host-origin / origin-pattern-bypass report it.
+  if (o.probe.publicSuffix && openSuffixes.has(o.probe.publicSuffix)) return true;
+  const p = parseOrigin(o.probe.origin);
+  return p !== undefined && (p.scheme === 'http' || isDevHost(p.hostname));
+}
+
+export const untrustedOrigin: Rule = {
+  meta: {
+    id: 'untrusted-origin',
+    // Turned on (warning) by the engine when the configuration declares trustedOrigins.
+    defaultSeverity: 'off',
+    description: "The policy accepts an origin outside the project's declared trustedOrigins.",
+    cwe: 942,
+    scope: 'policy',
+  },
+  check(ctx) {
+    const trusted = ctx.project.trustedOrigins;
+    if (!trusted?.length) return;
+    for (const policy of ctx.project.policies) {
+      const pp = probePolicy(ctx, policy, trusted);
+      if (pp.reflectsAny) continue;
+      const openSuffixes = new Set(pp.outcomes.filter((o) => o.accepted && (o.probe.kind === 'lookalike' || o.probe.kind === 'shared-host')).map((o) => o.probe.publicSuffix));
+      const accepted = pp.outcomes.filter((o) => o.accepted && !isTrusted(o.probe.origin, trusted) && !ownedByAnotherRule(o, openSuffixes));
+      // The named probe classes (port, subdomain, ...) say more than a sample of the pattern.
+      accepted.sort((a, b) => Number(a.probe.kind === 'trusted') - Number(b.probe.kind === 'trusted'));
+      for (const g of byLocation(accepted, policy.loc)) {
+        const o = g.outcomes[0]!;
+        const entry = entryAt(pp, g.loc, o.probe.entry);
+        const others = g.outcomes.length > 1 ? ` (and ${g.outcomes.length - 1} more, e.g. \`${g.outcomes[1]!.probe.origin}\`)` : '';
+        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+        ctx.report({
+          loc: g.loc,
+          framework: policy.framework,
+          message:
+            `${subject} \`${o.probe.origin}\`${others}, which is not in the project's trustedOrigins. ` +
+            `Add it to trustedOrigins in corslint.config.json if it is yours, or stop accepting it here.`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,132 @@
+import type { Evaluation, Loc, OriginEntry, Policy, RuleContext } from '../model/index.js';
+import { compareLoc, headerValues } from '../model/index.js';
+import { EVIL_ORIGIN, NULL_ORIGIN, generateProbes, type Probe, type ProbeSet } from '../probes/index.js';
+import { answerTo, type OriginAnswer } from './answers.js';
+
+/** What a policy answers to one probe. */
+export interface ProbeOutcome {
+  probe: Probe;
+  /** A request without credentials. */
+  plain?: OriginAnswer;
+  /** fetch(..., {credentials: 'include'}): cookies are sent. */
+  credentialed?: OriginAnswer;
+  /** Access-Control-Allow-Origin echoes the probe (in either answer): a browser at that origin may read the response. */
+  accepted: boolean;
+  /** ...and the credentialed answer also sends Access-Control-Allow-Credentials: true. */
+  acceptedWithCredentials: boolean;
+  /** The configuration value that let it in (the ACAO header's loc). */
+  loc?: Loc;
+  /** The evaluation that accepted it (for "when X is unset"). */
+  evaluation?: Evaluation;
+  /** Set when the answer could not be computed. */
+  unknown?: { reason: string; loc: Loc };
+}
+
+export interface PolicyProbes {
+  policy: Policy;
+  /** The origin entries probes were derived from (the written value, else its fallback). */
+  entries: OriginEntry[];
+  set: ProbeSet;
+  outcomes: ProbeOutcome[];
+  /** The unrelated attacker origin gets in: the reflection rules report the policy, and the pattern rules stay quiet. */
+  reflectsAny: boolean;
+}
+
+type Evaluator = Pick<RuleContext, 'evaluate'>;
+
+const cache = new WeakMap<Evaluator['evaluate'], WeakMap<Policy, { key: string; value: PolicyProbes }>>();
+
+/**
+ * Run every probe for `policy` through the framework's semantics
+ * (ctx.evaluate), so the origin rules work the same for every framework.
+ * Cached per policy: several rules ask.
+ */
+export function probePolicy(ctx: Evaluator, policy: Policy, trustedOrigins: string[] = []): PolicyProbes {
+  const key = trustedOrigins.join('\n');
+  let perPolicy = cache.get(ctx.evaluate);
+  if (!perPolicy) {
+    perPolicy = new WeakMap();
+    cache.set(ctx.evaluate, perPolicy);
+  }
+  const hit = perPolicy.get(policy);
+  if (hit && hit.key === key) return hit.value;
+
+  const entries = originEntries(policy);
+  const set = generateProbes(entries, trustedOrigins);
+  const outcomes = set.probes.map((probe) => outcomeOf(ctx, policy, probe));
+  const evil = outcomes.find((o) => o.probe.origin === EVIL_ORIGIN);
+  const value: PolicyProbes = { policy, entries, set, outcomes, reflectsAny: Boolean(evil?.accepted) };
+  perPolicy.set(policy, { key, value });
+  return value;
+}
+
+export function originEntries(policy: Policy): OriginEntry[] {
+  const o = policy.origins;
+  if (o.known) return o.value;
+  return o.fallback ?? [];
+}
+
+function outcomeOf(ctx: Evaluator, policy: Policy, probe: Probe): ProbeOutcome {
+  const plain = answerTo(ctx as RuleContext, policy, probe.origin, false);
+  const credentialed = answerTo(ctx as RuleContext, policy, probe.origin, true);
+  const out: ProbeOutcome = { probe, accepted: false, acceptedWithCredentials: false };
+  if (plain) out.plain = plain;
+  if (credentialed) out.credentialed = credentialed;
+  if (!plain && !credentialed) {
+    const ev = ctx.evaluate(policy, { origin: probe.origin, credentialed: false, preflight: false, method: 'GET' });
+    if (!ev.response.known) out.unknown = { reason: ev.response.reason, loc: ev.response.loc };
+    return out;
+  }
+  const echoes = (a?: OriginAnswer) => a?.acao?.value === probe.origin;
+  if (echoes(credentialed) && credentialed!.credentials) {
+    out.accepted = true;
+    out.acceptedWithCredentials = true;
+    out.loc = credentialed!.acao!.loc;
+    out.evaluation = credentialed!.evaluation;
+  } else if (echoes(plain) || echoes(credentialed)) {
+    const a = echoes(plain) ? plain! : credentialed!;
+    out.accepted = true;
+    out.loc = a.acao!.loc;
+    out.evaluation = a.evaluation;
+  }
+  return out;
+}
+
+/** The entry whose location is `loc` (the semantics put the matching entry's loc on the ACAO header). */
+export function entryAt(pp: PolicyProbes, loc: Loc | undefined, fallback?: OriginEntry): OriginEntry | undefined {
+  if (!loc) return fallback;
+  return pp.entries.find((e) => e.loc === loc || compareLoc(e.loc, loc) === 0) ?? fallback;
+}
+
+/** Accepted outcomes grouped by the value that let them in, in probe order: one finding per value. */
+export function byLocation(outcomes: ProbeOutcome[], fallbackLoc: Loc): { loc: Loc; outcomes: ProbeOutcome[] }[] {
+  const groups = new Map<string, { loc: Loc; outcomes: ProbeOutcome[] }>();
+  for (const o of outcomes) {
+    const loc = o.loc ?? o.probe.entry?.loc ?? fallbackLoc;
+    const k = `${loc.file}\0${loc.line}\0${loc.column}\0${loc.endLine}\0${loc.endColumn}`;
+    const g = groups.get(k) ?? { loc, outcomes: [] };
+    g.outcomes.push(o);
+    groups.set(k, g);
+  }
+  return [...groups.values()];
+}
+
+/** The preflight answers to the given origins, first the policy's own trusted ones: header-level rules look at them. */
+export function preflightAnswers(ctx: Evaluator, pp: PolicyProbes): Evaluation[] {
+  const origins = [...pp.set.probes.filter((p) => p.kind === 'trusted').map((p) => p.origin), EVIL_ORIGIN, NULL_ORIGIN];
+  const out: Evaluation[] = [];
+  for (const origin of origins.slice(0, 20)) {
+    const ev = ctx.evaluate(pp.policy, {
+      origin,
+      credentialed: true,
+      cookie: true,
+      preflight: true,
+      method: 'PUT',
+      requestHeaders: 'content-type,x-requested-with',
+    });
+    if (!ev.response.known) continue;
+    if (headerValues(ev.response, 'access-control-allow-origin').length === 0) continue;
+    out.push(ev);
+  }
+  return out;
+}

@@ -1,0 +1,875 @@
+import type { Parser } from 'web-tree-sitter';
+import type { Loc } from '../../model/index.js';
+import { ParseError } from '../../model/index.js';
+import { expandInclude, resolveModule } from './modules.js';
+import type { Node } from './parser.js';
+import { nodeLoc, withTree } from './parser.js';
+import type { Invoke } from './calls.js';
+import { callBuiltin, callMethod, callRef, constantRef } from './calls.js';
+import { cookFStringSegment, cookLiteral, splitLiteral } from './strings.js';
+import type { KnownPy, PyVal } from './values.js';
+import { bool, fallbackOf, firstUnknown, lift, none, num, opaque, pyEquals, seq, str, truthy } from './values.js';
+
+/** One top-level name of a settings module and the statement that gave it its value. */
+export interface Binding {
+  value: PyVal;
+  /** The statement (assignment, `+=`, `.append(...)`), in the file that wrote it. */
+  stmt: Loc;
+  /** The name on the left-hand side. */
+  nameLoc: Loc;
+}
+
+export interface ModuleResult {
+  absPath: string;
+  env: Map<string, Binding>;
+  /** Names read as values anywhere in this module or what it pulls in: helper variables, not settings. */
+  reads: Set<string>;
+  /** Every repository file evaluated into this module (star imports, includes), transitively. */
+  deps: Set<string>;
+}
+
+export interface EvalHost {
+  root: string;
+  parser: Parser;
+  read(absPath: string): string | undefined;
+  display(absPath: string): string;
+}
+
+interface ExecState {
+  file: string;
+  absPath: string;
+  env: Map<string, Binding>;
+  reads: Set<string>;
+  deps: Set<string>;
+  /** An import of a repository module failed inside the current `try` body. */
+  importFailed: boolean;
+}
+
+type Locals = Map<string, PyVal> | undefined;
+
+const BUILTINS = new Set(['bool', 'int', 'float', 'str', 'list', 'tuple', 'set', 'len', 'sorted', 'dict', 'frozenset']);
+const MUTATORS = new Set(['append', 'extend', 'insert', 'remove', 'clear']);
+
+/**
+ * Reads a settings module top to bottom the way Python would execute it, but
+ * only as far as values can be known without running anything: assignments,
+ * list mutations, star imports of repository modules, split-settings
+ * includes, `if` on known conditions. Everything else becomes `unknown`.
+ */
+export class SettingsEvaluator {
+  private readonly cache = new Map<string, ModuleResult | 'pending'>();
+
+  constructor(private readonly host: EvalHost) {}
+
+  /** Evaluate one module; a syntax error in it is thrown as ParseError. */
+  evaluate(absPath: string, text: string): ModuleResult {
+    const cached = this.cache.get(absPath);
+    if (cached && cached !== 'pending') return cached;
+    this.cache.set(absPath, 'pending');
+    const st: ExecState = {
+      file: this.host.display(absPath),
+      absPath,
+      env: new Map(),
+      reads: new Set(),
+      deps: new Set(),
+      importFailed: false,
+    };
+    try {
+      withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
+    } catch (e) {
+      this.cache.delete(absPath);
+      throw e;
+    }
+    // Functions defined in a module cannot travel: their syntax tree is gone.
+    for (const [k, b] of st.env) if (b.value.t === 'lambda') st.env.set(k, { ...b, value: opaque(`function ${k}`, b.stmt) });
+    const result: ModuleResult = { absPath, env: st.env, reads: st.reads, deps: st.deps };
+    this.cache.set(absPath, result);
+    return result;
+  }
+
+  /** Evaluate an imported module; undefined when it is missing, unparsable or part of an import cycle. */
+  private evaluateImport(absPath: string): ModuleResult | undefined {
+    const cached = this.cache.get(absPath);
+    if (cached === 'pending') return undefined;
+    if (cached) return cached;
+    const text = this.host.read(absPath);
+    if (text === undefined) return undefined;
+    try {
+      return this.evaluate(absPath, text);
+    } catch (e) {
+      if (e instanceof ParseError) return undefined;
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private execBlock(stmts: (Node | null)[], st: ExecState): void {
+    for (const s of stmts) if (s) this.exec(s, st);
+  }
+
+  private exec(s: Node, st: ExecState): void {
+    switch (s.type) {
+      case 'expression_statement':
+        for (const e of s.namedChildren) if (e) this.execExpression(e, s, st);
+        return;
+      case 'import_statement':
+        return this.execImport(s, st);
+      case 'import_from_statement':
+        return this.execFromImport(s, st);
+      case 'if_statement':
+        return this.execIf(s, st);
+      case 'try_statement':
+        return this.execTry(s, st);
+      case 'with_statement': {
+        const body = s.childForFieldName('body');
+        if (body) this.execBlock(body.namedChildren, st);
+        return;
+      }
+      case 'for_statement':
+      case 'while_statement':
+        return this.forgetAssigned(s, st, 'assigned in a loop');
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition': {
+        const def = s.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+        const name = def?.childForFieldName('name');
+        if (name) this.bind(st, name.text, opaque(`${name.text} (defined in code)`, this.loc(st, s)), s, name);
+        return;
+      }
+      case 'delete_statement':
+        for (const t of s.namedChildren) {
+          const names = t?.type === 'expression_list' ? t.namedChildren : [t];
+          for (const n of names) if (n?.type === 'identifier') this.bind(st, n.text, { t: 'absent', loc: this.loc(st, s) }, s, n);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private execExpression(e: Node, stmt: Node, st: ExecState): void {
+    if (e.type === 'assignment') return this.execAssign(e, stmt, st);
+    if (e.type === 'augmented_assignment') return this.execAugAssign(e, stmt, st);
+    if (e.type === 'call') return this.execCallStatement(e, stmt, st);
+  }
+
+  private execAssign(a: Node, stmt: Node, st: ExecState): void {
+    const targets: Node[] = [];
+    let cur: Node | null = a;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      if (left) targets.push(left);
+      const right = cur.childForFieldName('right');
+      if (!right) return; // `X: int` declares without assigning
+      if (right.type !== 'assignment') {
+        const value = this.ev(right, st, undefined);
+        for (const t of targets) this.assignTarget(t, value, stmt, st);
+        return;
+      }
+      cur = right;
+    }
+  }
+
+  private assignTarget(t: Node, value: PyVal, stmt: Node, st: ExecState): void {
+    if (t.type === 'identifier') return this.bind(st, t.text, value, stmt, t);
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(t.type)) {
+      const targets = t.namedChildren.filter((x): x is Node => !!x);
+      const items = value.t === 'seq' && value.items.length === targets.length ? value.items : undefined;
+      targets.forEach((sub, i) => {
+        const v = items ? items[i]! : opaque(`unpacked from ${value.t === 'unknown' ? value.reason : 'a value'}`, this.loc(st, sub));
+        this.assignTarget(sub, v, stmt, st);
+      });
+    }
+    // Attribute and item targets (`os.environ['X'] = ...`) bind no module name.
+  }
+
+  private execAugAssign(a: Node, stmt: Node, st: ExecState): void {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    const op = a.childForFieldName('operator')?.text;
+    if (!left || !right || left.type !== 'identifier' || !op) return;
+    const prev = this.readName(left.text, st, undefined, this.loc(st, left));
+    const rhs = this.ev(right, st, undefined);
+    const loc = this.loc(st, stmt);
+    const binop = op.slice(0, -1);
+    const value = lift([prev, rhs], prev.loc, ([x, y]) => {
+      // `+=` on a list extends it in place with any iterable; on tuples and strings it concatenates.
+      if (binop === '+' && x!.t === 'seq' && x!.kind === 'list') {
+        const more = iterate(y!);
+        return more ? seq('list', [...x!.items, ...more], x!.loc) : opaque('list += non-iterable', loc);
+      }
+      return binaryOp(binop, x!, y!, x!.loc);
+    });
+    this.rebind(st, left.text, value, stmt, left);
+  }
+
+  /** Top-level `X.append(...)` and friends, and split-settings `include(...)`. */
+  private execCallStatement(c: Node, stmt: Node, st: ExecState): void {
+    const fn = c.childForFieldName('function');
+    const args = c.childForFieldName('arguments');
+    if (!fn || !args) return;
+    if (fn.type === 'attribute') {
+      const obj = fn.childForFieldName('object');
+      const attr = fn.childForFieldName('attribute')?.text ?? '';
+      if (obj?.type === 'identifier' && MUTATORS.has(attr) && st.env.has(obj.text)) {
+        const prev = this.readName(obj.text, st, undefined, this.loc(st, obj));
+        const { positional } = this.evalArgs(args, st, undefined);
+        const loc = this.loc(st, stmt);
+        const value = lift([prev, ...positional], prev.loc, ([x, ...a]) => mutate(x!, attr, a, loc));
+        this.rebind(st, obj.text, value, stmt, obj);
+        return;
+      }
+    }
+    const callee = this.ev(fn, st, undefined);
+    if (callee.t === 'ref' && callee.name === 'split_settings.tools.include') this.execInclude(args, st);
+  }
+
+  private execInclude(args: Node, st: ExecState): void {
+    for (const a of args.namedChildren) {
+      if (!a) continue;
+      let pattern: PyVal;
+      let optional = false;
+      if (a.type === 'call' && this.ev(a.childForFieldName('function')!, st, undefined).t === 'ref') {
+        const callee = this.ev(a.childForFieldName('function')!, st, undefined);
+        optional = callee.t === 'ref' && callee.name === 'split_settings.tools.optional';
+        const inner = a.childForFieldName('arguments')?.namedChildren[0];
+        pattern = inner ? this.ev(inner, st, undefined) : opaque('include()', this.loc(st, a));
+      } else pattern = this.ev(a, st, undefined);
+      if (pattern.t !== 'str') continue;
+      const files = expandInclude(pattern.v, st.absPath, (p) => this.host.read(p) !== undefined);
+      if (!files.length && !optional) st.importFailed = true;
+      for (const f of files) this.execInto(f, st);
+    }
+  }
+
+  /** split-settings runs included files in the including module's namespace. */
+  private execInto(absPath: string, st: ExecState): void {
+    if (absPath === st.absPath || st.deps.has(absPath)) return;
+    const text = this.host.read(absPath);
+    if (text === undefined) return;
+    st.deps.add(absPath);
+    const inner: ExecState = { ...st, file: this.host.display(absPath), absPath };
+    try {
+      withTree(this.host.parser, text, inner.file, (root) => this.execBlock(root.namedChildren, inner));
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+    }
+    if (inner.importFailed) st.importFailed = true;
+  }
+
+  private execImport(s: Node, st: ExecState): void {
+    for (const n of s.namedChildren) {
+      if (!n) continue;
+      if (n.type === 'dotted_name') {
+        const first = n.namedChildren[0]?.text;
+        if (first) this.bind(st, first, { t: 'ref', name: first, loc: this.loc(st, n) }, s, n);
+      } else if (n.type === 'aliased_import') {
+        const name = n.childForFieldName('name')?.text;
+        const alias = n.childForFieldName('alias');
+        if (name && alias) this.bind(st, alias.text, { t: 'ref', name, loc: this.loc(st, n) }, s, alias);
+      }
+    }
+  }
+
+  private execFromImport(s: Node, st: ExecState): void {
+    const modNode = s.childForFieldName('module_name');
+    if (!modNode) return;
+    const spec = modNode.text.replace(/\s+/g, '');
+    const isStar = s.namedChildren.some((c) => c?.type === 'wildcard_import');
+    const names = s.childrenForFieldName('name').filter((x): x is Node => !!x);
+    const target = resolveModule(spec, st.absPath, this.host.root, (p) => this.host.read(p) !== undefined);
+    const local = spec.startsWith('.') || target !== undefined;
+    const mod = target && target !== st.absPath ? this.evaluateImport(target) : undefined;
+    if (local && !mod) {
+      // A repository module that is not there (a git-ignored local_settings.py) or cannot be read.
+      st.importFailed = true;
+      if (!isStar) for (const n of names) this.bindImported(n, st, s, () => undefined, spec);
+      return;
+    }
+    if (mod) {
+      st.deps.add(mod.absPath);
+      for (const d of mod.deps) st.deps.add(d);
+      for (const r of mod.reads) st.reads.add(r);
+      if (isStar) {
+        const all = mod.env.get('__all__')?.value;
+        const exported = all && all.t === 'seq' ? all.items.flatMap((i) => (i.t === 'str' ? [i.v] : [])) : undefined;
+        for (const [k, b] of mod.env) {
+          if (exported ? !exported.includes(k) : k.startsWith('_')) continue;
+          if (b.value.t === 'absent') st.env.delete(k);
+          else st.env.set(k, b);
+        }
+      } else {
+        for (const n of names) this.bindImported(n, st, s, (k) => mod.env.get(k), spec);
+      }
+      return;
+    }
+    // A library: remember what the names are, for os.environ, decouple, environ, split_settings.
+    const lib = spec.replace(/^\.+/, '');
+    for (const n of names) {
+      const orig = n.type === 'aliased_import' ? n.childForFieldName('name')?.text : n.text;
+      const alias = n.type === 'aliased_import' ? n.childForFieldName('alias') : n;
+      if (!orig || !alias) continue;
+      const name = `${lib}.${orig}`;
+      this.bind(st, alias.text, constantRef(name, this.loc(st, n)) ?? { t: 'ref', name, loc: this.loc(st, n) }, s, alias);
+    }
+  }
+
+  private bindImported(n: Node, st: ExecState, s: Node, get: (k: string) => Binding | undefined, spec: string): void {
+    const orig = n.type === 'aliased_import' ? n.childForFieldName('name')?.text : n.text;
+    const alias = n.type === 'aliased_import' ? n.childForFieldName('alias') : n;
+    if (!orig || !alias) return;
+    const b = get(orig);
+    if (b && b.value.t !== 'absent') st.env.set(alias.text, b);
+    else this.bind(st, alias.text, opaque(`${orig} from ${spec}`, this.loc(st, n)), s, alias);
+  }
+
+  private execIf(s: Node, st: ExecState): void {
+    const cond = s.childForFieldName('condition');
+    const body = s.childForFieldName('consequence');
+    if (!cond || !body) return;
+    const alternatives = s.childrenForFieldName('alternative').filter((x): x is Node => !!x);
+    this.execBranches(cond, body, alternatives, st);
+  }
+
+  private execBranches(cond: Node, body: Node, alternatives: Node[], st: ExecState): void {
+    const c = this.ev(cond, st, undefined);
+    const runElse = (into: ExecState) => {
+      const [first, ...rest] = alternatives;
+      if (!first) return;
+      if (first.type === 'else_clause') {
+        const b = first.childForFieldName('body');
+        if (b) this.execBlock(b.namedChildren, into);
+        return;
+      }
+      const ec = first.childForFieldName('condition');
+      const eb = first.childForFieldName('consequence');
+      if (ec && eb) this.execBranches(ec, eb, rest, into);
+    };
+    const decided = c.t === 'unknown' ? undefined : truthy(c);
+    if (decided === true) return this.execBlock(body.namedChildren, st);
+    if (decided === false) return runElse(st);
+
+    // Unknown condition: run both branches and keep, for each name they bind differently,
+    // an unknown value whose fallback is the branch the condition's fallback selects.
+    const thenSt: ExecState = { ...st, env: new Map(st.env) };
+    const elseSt: ExecState = { ...st, env: new Map(st.env) };
+    this.execBlock(body.namedChildren, thenSt);
+    runElse(elseSt);
+    const fb = c.t === 'unknown' ? fallbackOf(c) : undefined;
+    const fbTruth = fb ? truthy(fb) : undefined;
+    const reason = c.t === 'unknown' ? c.reason : `the condition \`${cond.text}\``;
+    const variable = c.t === 'unknown' ? c.variable : undefined;
+    const names = new Set([...thenSt.env.keys(), ...elseSt.env.keys()]);
+    for (const k of names) {
+      const a = thenSt.env.get(k);
+      const b = elseSt.env.get(k);
+      if (a === b) {
+        if (a) st.env.set(k, a);
+        continue;
+      }
+      const shown = a !== st.env.get(k) && a ? a : b!;
+      const pick = fbTruth === undefined ? undefined : fbTruth ? a : b;
+      const chosen: PyVal | undefined = fbTruth === undefined ? undefined : pick ? pick.value : { t: 'absent', loc: shown.stmt };
+      const fallback = chosen ? (chosen.t === 'absent' ? chosen : fallbackOf(chosen)) : undefined;
+      st.env.set(k, { ...shown, value: opaque(`${k} depends on ${reason}`, shown.value.loc, fallback, variable) });
+    }
+    if (thenSt.importFailed || elseSt.importFailed) st.importFailed = true;
+  }
+
+  private execTry(s: Node, st: ExecState): void {
+    const body = s.childForFieldName('body');
+    if (!body) return;
+    const saved = st.importFailed;
+    st.importFailed = false;
+    this.execBlock(body.namedChildren, st);
+    const failed = st.importFailed;
+    st.importFailed = saved;
+    for (const clause of s.namedChildren) {
+      if (!clause) continue;
+      const block = clause.namedChildren.find((x) => x?.type === 'block');
+      if (!block) continue;
+      // The except clauses run when the body's repository import is missing here; else only without failure.
+      if ((clause.type === 'except_clause' && failed) || (clause.type === 'else_clause' && !failed) || clause.type === 'finally_clause') {
+        this.execBlock(block.namedChildren, st);
+      }
+    }
+  }
+
+  private forgetAssigned(s: Node, st: ExecState, why: string): void {
+    for (const a of s.descendantsOfType(['assignment', 'augmented_assignment'])) {
+      const left = a?.childForFieldName('left');
+      if (left?.type === 'identifier') this.bind(st, left.text, opaque(`${left.text} ${why}`, this.loc(st, a!)), a!, left);
+    }
+  }
+
+  private bind(st: ExecState, name: string, value: PyVal, stmt: Node, nameNode: Node): void {
+    st.env.set(name, { value, stmt: this.loc(st, stmt), nameLoc: this.loc(st, nameNode) });
+  }
+
+  /** A mutation keeps the name's original location (that is where the list is written) but records the statement. */
+  private rebind(st: ExecState, name: string, value: PyVal, stmt: Node, nameNode: Node): void {
+    const prev = st.env.get(name);
+    if (prev) st.env.set(name, { value, stmt: prev.stmt, nameLoc: prev.nameLoc });
+    else this.bind(st, name, value, stmt, nameNode);
+  }
+
+  private loc(st: ExecState, n: Node): Loc {
+    return nodeLoc(st.file, n);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private readName(name: string, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    const l = locals?.get(name);
+    if (l) return l;
+    st.reads.add(name);
+    const b = st.env.get(name);
+    if (b && b.value.t !== 'absent') return b.value;
+    if (BUILTINS.has(name)) return { t: 'ref', name: `builtins.${name}`, loc };
+    return opaque(`${name} (not defined in this settings module)`, loc);
+  }
+
+  ev(n: Node, st: ExecState, locals: Locals): PyVal {
+    const loc = this.loc(st, n);
+    switch (n.type) {
+      case 'identifier':
+        return this.readName(n.text, st, locals, loc);
+      case 'true':
+        return bool(true, loc);
+      case 'false':
+        return bool(false, loc);
+      case 'none':
+        return none(loc);
+      case 'integer': {
+        const v = Number(n.text.replace(/_/g, '').replace(/^0o/i, '0o'));
+        return Number.isFinite(v) ? num(v, loc) : opaque(n.text, loc);
+      }
+      case 'float':
+        return num(Number(n.text.replace(/_/g, '')), loc);
+      case 'string':
+        return this.evString(n, st, locals, loc);
+      case 'concatenated_string': {
+        const parts = n.namedChildren.filter((x): x is Node => !!x).map((p) => this.evString(p, st, locals, loc));
+        return lift(parts, loc, (ks) => (ks.every((k) => k.t === 'str') ? str(ks.map((k) => (k as { v: string }).v).join(''), loc) : opaque(n.text, loc)));
+      }
+      case 'parenthesized_expression': {
+        const inner = n.namedChildren.find((x) => x && x.type !== 'comment');
+        return inner ? this.ev(inner, st, locals) : opaque(n.text, loc);
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list':
+        return this.evSequence(n, st, locals, n.type === 'list' ? 'list' : n.type === 'set' ? 'set' : 'tuple');
+      case 'dictionary': {
+        const entries: [PyVal, PyVal][] = [];
+        for (const p of n.namedChildren) {
+          if (p?.type !== 'pair') return opaque('dict with ** or comprehension', loc);
+          entries.push([this.ev(p.childForFieldName('key')!, st, locals), this.ev(p.childForFieldName('value')!, st, locals)]);
+        }
+        return { t: 'dict', entries, loc };
+      }
+      case 'attribute': {
+        const obj = this.ev(n.childForFieldName('object')!, st, locals);
+        const attr = n.childForFieldName('attribute')!.text;
+        if (obj.t === 'ref') return constantRef(`${obj.name}.${attr}`, loc) ?? { t: 'ref', name: `${obj.name}.${attr}`, loc };
+        return opaque(n.text, loc);
+      }
+      case 'subscript':
+        return this.evSubscript(n, st, locals, loc);
+      case 'call':
+        return this.evCall(n, st, locals, loc);
+      case 'not_operator': {
+        const v = this.ev(n.childForFieldName('argument')!, st, locals);
+        return lift([v], loc, ([x]) => {
+          const t = truthy(x!);
+          return t === undefined ? opaque(n.text, loc) : bool(!t, loc);
+        });
+      }
+      case 'boolean_operator': {
+        const op = n.childForFieldName('operator')!.text;
+        const l = this.ev(n.childForFieldName('left')!, st, locals);
+        const r = this.ev(n.childForFieldName('right')!, st, locals);
+        // A known left operand decides alone when it short-circuits (`True or os.environ['X']`).
+        const lt = firstUnknown(l) ? undefined : truthy(l as KnownPy);
+        if (lt !== undefined) return op === 'and' ? (lt ? r : l) : lt ? l : r;
+        return lift([l, r], loc, ([x, y]) => {
+          const t = truthy(x!);
+          if (t === undefined) return opaque(n.text, loc);
+          return op === 'and' ? (t ? y! : x!) : t ? x! : y!;
+        });
+      }
+      case 'comparison_operator':
+        return this.evComparison(n, st, locals, loc);
+      case 'binary_operator': {
+        const op = n.childForFieldName('operator')!.text;
+        const l = this.ev(n.childForFieldName('left')!, st, locals);
+        const r = this.ev(n.childForFieldName('right')!, st, locals);
+        return lift([l, r], loc, ([x, y]) => binaryOp(op, x!, y!, loc));
+      }
+      case 'unary_operator': {
+        const op = n.childForFieldName('operator')!.text;
+        const v = this.ev(n.childForFieldName('argument')!, st, locals);
+        return lift([v], loc, ([x]) => {
+          const k = x!.t === 'bool' ? (x!.v ? 1 : 0) : x!.t === 'num' ? x!.v : undefined;
+          if (k === undefined) return opaque(n.text, loc);
+          return num(op === '-' ? -k : op === '~' ? ~k : k, loc);
+        });
+      }
+      case 'conditional_expression': {
+        const [a, c, b] = n.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+        if (!a || !c || !b) return opaque(n.text, loc);
+        const cv = this.ev(c, st, locals);
+        const av = this.ev(a, st, locals);
+        const bv = this.ev(b, st, locals);
+        if (cv.t !== 'unknown') {
+          const t = truthy(cv);
+          return t === undefined ? opaque(n.text, loc) : t ? av : bv;
+        }
+        const fb = fallbackOf(cv);
+        const ft = fb ? truthy(fb) : undefined;
+        const chosen = ft === undefined ? undefined : fallbackOf(ft ? av : bv);
+        return opaque(cv.reason, loc, chosen, cv.variable);
+      }
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension':
+        return this.evComprehension(n, st, locals, loc);
+      case 'lambda': {
+        const params = (n.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p?.type === 'identifier' ? [p.text] : []));
+        return { t: 'lambda', params, body: n.childForFieldName('body'), file: st.file, loc };
+      }
+      default:
+        return opaque(n.text.length > 60 ? `${n.text.slice(0, 57)}...` : n.text, loc);
+    }
+  }
+
+  private evString(n: Node, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    if (n.type !== 'string') return this.ev(n, st, locals);
+    const parts = splitLiteral(n.text);
+    if (!parts) return opaque(n.text, loc);
+    if (parts.prefix.includes('b')) return opaque('bytes literal', loc);
+    if (!parts.prefix.includes('f')) {
+      const v = cookLiteral(n.text);
+      return v === undefined ? opaque(n.text, loc) : str(v, loc);
+    }
+    const pieces: PyVal[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'string_start' || c.type === 'string_end') continue;
+      if (c.type === 'interpolation') {
+        const expr = c.childForFieldName('expression');
+        const simple = expr && !c.childForFieldName('format_specifier') && !c.childForFieldName('type_conversion');
+        const v = simple ? this.ev(expr, st, locals) : opaque(c.text, this.loc(st, c));
+        pieces.push(lift([v], loc, ([x]) => toStr(x!, loc)));
+      } else {
+        const s = cookFStringSegment(c.text, parts.prefix.includes('r'));
+        pieces.push(s === undefined ? opaque(c.text, loc) : str(s, loc));
+      }
+    }
+    return lift(pieces, loc, (ks) => str(ks.map((k) => (k.t === 'str' ? k.v : '')).join(''), loc));
+  }
+
+  private evSequence(n: Node, st: ExecState, locals: Locals, kind: 'list' | 'tuple' | 'set'): PyVal {
+    const loc = this.loc(st, n);
+    const parts: { splat?: PyVal; item?: PyVal }[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'comment') continue;
+      if (c.type === 'list_splat') parts.push({ splat: this.ev(c.namedChildren[0]!, st, locals) });
+      else parts.push({ item: this.ev(c, st, locals) });
+    }
+    const flatten = (read: (v: PyVal) => PyVal | undefined): PyVal[] | undefined => {
+      const items: PyVal[] = [];
+      for (const p of parts) {
+        if (p.item) {
+          items.push(p.item);
+          continue;
+        }
+        const v = read(p.splat!);
+        const more = v ? iterate(v) : undefined;
+        if (!more) return undefined;
+        items.push(...more);
+      }
+      return items;
+    };
+    const splatUnknown = parts.map((p) => (p.splat ? firstUnknown(p.splat) : undefined)).find((u) => u);
+    if (!splatUnknown) {
+      const items = flatten((v) => v);
+      return items ? seq(kind, items, loc) : opaque(n.text, loc);
+    }
+    // `[*BASE, 'x']` with an env-driven BASE: unknown, with the fallback spliced in.
+    const fb = flatten((v) => fallbackOf(v));
+    return opaque(splatUnknown.reason, loc, fb ? seq(kind, fb, loc) : undefined, splatUnknown.variable);
+  }
+
+  private evSubscript(n: Node, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    const obj = this.ev(n.childForFieldName('value')!, st, locals);
+    const subs = n.childrenForFieldName('subscript').filter((x): x is Node => !!x);
+    if (subs.length !== 1 || subs[0]!.type === 'slice') return opaque(n.text, loc);
+    const key = this.ev(subs[0]!, st, locals);
+    if (obj.t === 'ref' && obj.name === 'os.environ') {
+      return key.t === 'str' ? opaque(`os.environ['${key.v}']`, loc, undefined, key.v) : opaque(n.text, loc);
+    }
+    return lift([obj, key], loc, ([o, k]) => {
+      if (o!.t === 'seq' && k!.t === 'num') {
+        const i = k!.v < 0 ? o!.items.length + k!.v : k!.v;
+        return o!.items[i] ?? opaque(n.text, loc);
+      }
+      if (o!.t === 'str' && k!.t === 'num') {
+        const i = k!.v < 0 ? o!.v.length + k!.v : k!.v;
+        return i >= 0 && i < o!.v.length ? str(o!.v[i]!, loc) : opaque(n.text, loc);
+      }
+      if (o!.t === 'dict') {
+        for (const [dk, dv] of o!.entries) if (dk.t !== 'unknown' && pyEquals(dk, k!)) return dv;
+      }
+      return opaque(n.text, loc);
+    });
+  }
+
+  private evComparison(n: Node, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    const operands = n.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+    const ops = n.childrenForFieldName('operators').map((o) => o?.text.replace(/\s+/g, ' ') ?? '');
+    if (ops.length !== operands.length - 1) return opaque(n.text, loc);
+    const vals = operands.map((o) => this.ev(o, st, locals));
+    return lift(vals, loc, (ks) => {
+      for (let i = 0; i < ops.length; i++) {
+        const r = compare(ops[i]!, ks[i]!, ks[i + 1]!);
+        if (r === undefined) return opaque(n.text, loc);
+        if (!r) return bool(false, loc);
+      }
+      return bool(true, loc);
+    });
+  }
+
+  private evComprehension(n: Node, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    const body = n.childForFieldName('body');
+    const clauses = n.namedChildren.filter((x): x is Node => !!x && (x.type === 'for_in_clause' || x.type === 'if_clause'));
+    if (!body) return opaque(n.text, loc);
+    const kind = n.type === 'set_comprehension' ? 'set' : 'list';
+    let unknownSource: PyVal | undefined;
+    const run = (useFallback: boolean): PyVal[] | undefined => {
+      const out: PyVal[] = [];
+      const step = (i: number, scope: Map<string, PyVal>): boolean => {
+        if (i === clauses.length) {
+          out.push(this.ev(body, st, scope));
+          return true;
+        }
+        const c = clauses[i]!;
+        if (c.type === 'if_clause') {
+          const cond = this.ev(c.namedChildren[0]!, st, scope);
+          const cv = cond.t === 'unknown' ? (useFallback ? fallbackOf(cond) : undefined) : cond;
+          if (!cv) {
+            unknownSource ??= cond;
+            return false;
+          }
+          const t = truthy(cv);
+          if (t === undefined) return false;
+          return t ? step(i + 1, scope) : true;
+        }
+        const left = c.childForFieldName('left');
+        const right = c.childForFieldName('right');
+        if (!left || !right || left.type !== 'identifier') return false;
+        const src = this.ev(right, st, scope);
+        const sv = firstUnknown(src) ? (useFallback ? fallbackOf(src) : undefined) : (src as KnownPy);
+        if (!sv) {
+          unknownSource ??= firstUnknown(src);
+          return false;
+        }
+        const items = iterate(sv);
+        if (!items) return false;
+        for (const item of items) {
+          if (!step(i + 1, new Map([...scope, [left.text, item]]))) return false;
+        }
+        return true;
+      };
+      return step(0, new Map(locals ?? [])) ? out : undefined;
+    };
+    const written = run(false);
+    if (written && !written.some((x) => firstUnknown(x))) return seq(kind, written, loc);
+    const fb = run(true);
+    const fbVal = fb ? fallbackOf(seq(kind, fb, loc)) : undefined;
+    const u = unknownSource && unknownSource.t === 'unknown' ? unknownSource : written ? firstUnknown(seq(kind, written, loc)) : undefined;
+    return opaque(u?.reason ?? n.text, loc, fbVal, u?.variable);
+  }
+
+  private evalArgs(args: Node, st: ExecState, locals: Locals): { positional: PyVal[]; keywords: Map<string, PyVal> } {
+    const positional: PyVal[] = [];
+    const keywords = new Map<string, PyVal>();
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text;
+        const value = a.childForFieldName('value');
+        if (name && value) keywords.set(name, this.ev(value, st, locals));
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+        positional.push(opaque(a.text, this.loc(st, a)));
+      } else positional.push(this.ev(a, st, locals));
+    }
+    return { positional, keywords };
+  }
+
+  private evCall(n: Node, st: ExecState, locals: Locals, loc: Loc): PyVal {
+    const fn = n.childForFieldName('function')!;
+    const argsNode = n.childForFieldName('arguments');
+    if (!argsNode || argsNode.type !== 'argument_list') return opaque(n.text, loc);
+    const args = this.evalArgs(argsNode, st, locals);
+    const invoke: Invoke = (f, arg, at) => {
+      if (f.t === 'lambda') return this.callLambda(f, [arg], st, at);
+      if (f.t === 'ref' && f.name.startsWith('builtins.')) return callBuiltin(f.name.slice(9), { positional: [arg], keywords: new Map() }, at, 'cast');
+      return opaque(`cast ${f.t === 'ref' ? f.name : f.t}`, at);
+    };
+    if (fn.type === 'attribute') {
+      const objNode = fn.childForFieldName('object')!;
+      const attr = fn.childForFieldName('attribute')!.text;
+      const obj = this.ev(objNode, st, locals);
+      if (obj.t === 'ref') return callRef(`${obj.name}.${attr}`, args, loc, n.text, invoke);
+      if (obj.t === 'env') return callRef(`environ.Env#${attr}`, args, loc, n.text, invoke, obj);
+      return callMethod(obj, attr, args, loc, n.text);
+    }
+    const callee = this.ev(fn, st, locals);
+    if (callee.t === 'ref') {
+      if (callee.name.startsWith('builtins.')) return callBuiltin(callee.name.slice(9), args, loc, n.text);
+      return callRef(callee.name, args, loc, n.text, invoke);
+    }
+    if (callee.t === 'env') return callRef('environ.Env#__call__', args, loc, n.text, invoke, callee);
+    if (callee.t === 'lambda') return this.callLambda(callee, args.positional, st, loc);
+    return opaque(n.text.length > 60 ? `${n.text.slice(0, 57)}...` : n.text, loc);
+  }
+
+  callLambda(f: Extract<PyVal, { t: 'lambda' }>, args: PyVal[], st: ExecState, loc: Loc): PyVal {
+    if (args.length !== f.params.length || f.file !== st.file) return opaque('lambda', loc);
+    return this.ev(f.body as Node, st, new Map(f.params.map((p, i) => [p, args[i]!])));
+  }
+}
+
+/** What `for x in v` iterates; strings iterate their characters, as in Python. */
+export function iterate(v: PyVal): PyVal[] | undefined {
+  if (v.t === 'seq') return v.items;
+  if (v.t === 'str') return [...v.v].map((c) => str(c, v.loc));
+  if (v.t === 'dict') return v.entries.map(([k]) => k);
+  return undefined;
+}
+
+export function toStr(v: KnownPy, loc: Loc): PyVal {
+  switch (v.t) {
+    case 'str':
+      return v;
+    case 'num':
+      return str(String(v.v), loc);
+    case 'bool':
+      return str(v.v ? 'True' : 'False', loc);
+    case 'none':
+      return str('None', loc);
+    default:
+      return opaque(`str(${v.t})`, loc);
+  }
+}
+
+function binaryOp(op: string, x: KnownPy, y: KnownPy, loc: Loc): PyVal {
+  if (op === '+') {
+    if (x.t === 'str' && y.t === 'str') return str(x.v + y.v, loc);
+    if (x.t === 'seq' && y.t === 'seq' && x.kind === y.kind && x.kind !== 'set') return seq(x.kind, [...x.items, ...y.items], loc);
+  }
+  const nx = x.t === 'num' ? x.v : x.t === 'bool' ? Number(x.v) : undefined;
+  const ny = y.t === 'num' ? y.v : y.t === 'bool' ? Number(y.v) : undefined;
+  if (nx !== undefined && ny !== undefined) {
+    switch (op) {
+      case '+':
+        return num(nx + ny, loc);
+      case '-':
+        return num(nx - ny, loc);
+      case '*':
+        return num(nx * ny, loc);
+      case '|':
+        return num(nx | ny, loc);
+      case '&':
+        return num(nx & ny, loc);
+      case '//':
+        return ny ? num(Math.floor(nx / ny), loc) : opaque('division by zero', loc);
+    }
+  }
+  if (op === '*' && ((x.t === 'seq' && ny !== undefined) || (x.t === 'str' && ny !== undefined))) {
+    if (x.t === 'str') return str(x.v.repeat(Math.max(0, ny)), loc);
+    if (x.t === 'seq') return seq(x.kind, Array.from({ length: Math.max(0, ny) }, () => x.items).flat(), loc);
+  }
+  if (op === '|' && x.t === 'seq' && y.t === 'seq' && x.kind === 'set' && y.kind === 'set') return seq('set', [...x.items, ...y.items], loc);
+  return opaque(`${op} on ${x.t} and ${y.t}`, loc);
+}
+
+function compare(op: string, a: KnownPy, b: KnownPy): boolean | undefined {
+  switch (op) {
+    case '==':
+      return pyEquals(a, b);
+    case '!=': {
+      const e = pyEquals(a, b);
+      return e === undefined ? undefined : !e;
+    }
+    case 'in':
+    case 'not in': {
+      let r: boolean | undefined;
+      if (b.t === 'str' && a.t === 'str') r = b.v.includes(a.v);
+      else if (b.t === 'seq') {
+        r = false;
+        for (const i of b.items) {
+          if (i.t === 'unknown') return undefined;
+          const e = pyEquals(a, i);
+          if (e === undefined) return undefined;
+          if (e) {
+            r = true;
+            break;
+          }
+        }
+      } else if (b.t === 'dict') r = b.entries.some(([k]) => k.t !== 'unknown' && pyEquals(a, k) === true);
+      if (r === undefined) return undefined;
+      return op === 'in' ? r : !r;
+    }
+    case 'is':
+    case 'is not': {
+      if (!['none', 'bool'].includes(a.t) && !['none', 'bool'].includes(b.t)) return undefined;
+      const same = a.t === b.t && (a.t === 'none' || (a as { v: boolean }).v === (b as { v: boolean }).v);
+      return op === 'is' ? same : !same;
+    }
+    case '<':
+    case '>':
+    case '<=':
+    case '>=': {
+      if (a.t !== 'num' || b.t !== 'num') return undefined;
+      return op === '<' ? a.v < b.v : op === '>' ? a.v > b.v : op === '<=' ? a.v <= b.v : a.v >= b.v;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function mutate(x: KnownPy, method: string, args: KnownPy[], loc: Loc): PyVal {
+  if (x.t !== 'seq' || x.kind !== 'list') return opaque(`.${method}() on ${x.t}`, loc);
+  const items = [...x.items];
+  switch (method) {
+    case 'append':
+      if (args.length !== 1) break;
+      items.push(args[0]!);
+      return { ...x, items };
+    case 'extend': {
+      const more = args.length === 1 ? iterate(args[0]!) : undefined;
+      if (!more) break;
+      return { ...x, items: [...items, ...more] };
+    }
+    case 'insert': {
+      const [i, v] = args;
+      if (!i || !v || i.t !== 'num') break;
+      const at = i.v < 0 ? Math.max(0, items.length + i.v) : Math.min(i.v, items.length);
+      items.splice(at, 0, v);
+      return { ...x, items };
+    }
+    case 'remove': {
+      const idx = args.length === 1 ? items.findIndex((i) => i.t !== 'unknown' && pyEquals(i, args[0]!) === true) : -1;
+      if (idx < 0) break;
+      items.splice(idx, 1);
+      return { ...x, items };
+    }
+    case 'clear':
+      return { ...x, items: [] };
+  }
+  return opaque(`.${method}() that cannot be followed`, loc);
+}
+

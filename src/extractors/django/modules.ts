@@ -1,0 +1,114 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Finding Python modules of the repository by their import names, without
+ * Python's import machinery: `from .base import *` is the file next to the
+ * importer, `from myproject.settings.base import *` is looked up under each
+ * ancestor directory of the importer (the one `manage.py` puts on sys.path is
+ * among them).
+ */
+
+export type FileExists = (absPath: string) => boolean;
+
+/** How far up dotted imports are looked for when the importer lies outside the linted root. */
+const MAX_ANCESTORS = 8;
+
+/** `from <spec> import ...` → the module file, or undefined when it is not in the repository. */
+export function resolveModule(spec: string, importer: string, root: string, exists: FileExists): string | undefined {
+  const m = /^(\.*)(.*)$/.exec(spec)!;
+  const dots = m[1]!.length;
+  const dotted = m[2]!;
+  const parts = dotted ? dotted.split('.') : [];
+  if (dots > 0) {
+    let base = path.dirname(importer);
+    for (let i = 1; i < dots; i++) base = path.dirname(base);
+    return parts.length ? moduleFile(path.join(base, ...parts), exists) : moduleFile(base, exists);
+  }
+  if (!parts.length) return undefined;
+  for (const dir of ancestors(path.dirname(importer), root)) {
+    const hit = moduleFile(path.join(dir, ...parts), exists);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function moduleFile(base: string, exists: FileExists): string | undefined {
+  if (exists(`${base}.py`)) return `${base}.py`;
+  const init = path.join(base, '__init__.py');
+  if (exists(init)) return init;
+  return undefined;
+}
+
+/** `dir` and its parents, up to and including `root` when `dir` is inside it. */
+export function ancestors(dir: string, root: string): string[] {
+  const out: string[] = [];
+  const inside = isInside(dir, root);
+  let cur = dir;
+  for (let i = 0; i < 64; i++) {
+    out.push(cur);
+    if (inside ? cur === root : out.length >= MAX_ANCESTORS) break;
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return out;
+}
+
+export function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Directory listing that never throws. */
+export function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * django-split-settings `include('components/*.py')`: paths relative to the
+ * including file, `*` and `?` glob within one path segment, in sorted order
+ * (as `glob` + `sorted` there).
+ */
+export function expandInclude(pattern: string, includer: string, exists: FileExists): string[] {
+  const abs = path.resolve(path.dirname(includer), pattern);
+  if (!/[*?[]/.test(pattern)) return exists(abs) ? [abs] : [];
+  const segments = abs.split(path.sep);
+  let found: string[] = [segments[0] === '' ? path.sep : segments[0]!];
+  for (const seg of segments.slice(1)) {
+    if (!seg) continue;
+    const next: string[] = [];
+    for (const dir of found) {
+      if (/[*?[]/.test(seg)) {
+        const re = globSegment(seg);
+        for (const name of listDir(dir)) if (re.test(name)) next.push(path.join(dir, name));
+      } else next.push(path.join(dir, seg));
+    }
+    found = next;
+  }
+  return found.filter(exists).sort();
+}
+
+function globSegment(seg: string): RegExp {
+  let src = '';
+  for (const c of seg) src += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|\\]/g, '\\$&');
+  return new RegExp(`^${src}$`);
+}
+
+/**
+ * The star imports and split-settings includes of a module, read with a
+ * regular expression: used only to decide cheaply which modules feed which,
+ * never for values.
+ */
+export function starImportSpecs(text: string): { stars: string[]; includes: string[] } {
+  const stars = [...text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*/gm)].map((m) => m[1]!).filter(Boolean);
+  const includes: string[] = [];
+  for (const call of text.matchAll(/\binclude\s*\(([^)]*(?:\([^)]*\)[^)]*)*)\)/g)) {
+    for (const s of call[1]!.matchAll(/(['"])([^'"\n]+)\1/g)) includes.push(s[2]!);
+  }
+  return { stars, includes };
+}

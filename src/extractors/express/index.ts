@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type { ExtractContext, Extractor, SourceFile } from '../../model/index.js';
+import type { ModuleResolver, ModuleSource } from './evaluate.js';
+import { extractFromProgram } from './extract.js';
+import { JS_EXTENSIONS, parseProgram } from './parse.js';
+
+export { extractFromProgram } from './extract.js';
+export type { ModuleResolver, ModuleSource } from './evaluate.js';
+export { parseProgram } from './parse.js';
+
+const PATH = /\.(c|m)?(j|t)sx?$/;
+const SNIFF = /cors|access-control/i;
+
+/** `./config/cors` → the file it names, the way Node and TypeScript look it up. */
+export function resolveRelative(fromAbs: string, spec: string, exists: (abs: string) => boolean): string | undefined {
+  if (!spec.startsWith('./') && !spec.startsWith('../') && spec !== '.' && spec !== '..') return undefined;
+  const base = path.resolve(path.dirname(fromAbs), spec);
+  const ext = path.extname(base);
+  const candidates: string[] = [];
+  if (JS_EXTENSIONS.includes(ext)) {
+    candidates.push(base);
+    // TypeScript's ESM convention: import './x.js' compiles from ./x.ts.
+    const stem = base.slice(0, -ext.length);
+    const ts = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] }[ext] ?? [];
+    for (const t of ts) candidates.push(stem + t);
+  } else {
+    for (const e of JS_EXTENSIONS) candidates.push(base + e);
+    for (const e of JS_EXTENSIONS) candidates.push(path.join(base, `index${e}`));
+  }
+  return candidates.find(exists);
+}
+
+export function contextResolver(ctx: ExtractContext): ModuleResolver {
+  return (fromId: string, spec: string): ModuleSource | undefined => {
+    const abs = resolveRelative(fromId, spec, (p) => ctx.readFile(p) !== undefined);
+    if (!abs) return undefined;
+    const text = ctx.readFile(abs)!;
+    const file = ctx.displayPath(abs);
+    try {
+      return { id: abs, file, program: parseProgram(text, file), text };
+    } catch {
+      // The imported file gets its own parse-error finding when it is linted; here its values are unknown.
+      return undefined;
+    }
+  };
+}
+
+export const expressExtractor: Extractor = {
+  name: 'express',
+  matchesPath: (relPath: string) => PATH.test(relPath) && !/\.d\.[cm]?ts$/.test(relPath),
+  sniff: (text: string) => SNIFF.test(text),
+  extract(file: SourceFile, ctx: ExtractContext) {
+    const program = parseProgram(file.text, file.path);
+    return extractFromProgram(program, file.path, contextResolver(ctx), { id: file.absPath, text: file.text });
+  },
+};

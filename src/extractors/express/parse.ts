@@ -1,0 +1,35 @@
+import type { ParserOptions, ParserPlugin } from '@babel/parser';
+import { parse } from '@babel/parser';
+import type * as ES from 'estree';
+import { ParseError } from '../../model/index.js';
+
+export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
+
+const TS = /\.(ts|mts|cts)$/;
+
+/**
+ * Parse JavaScript or TypeScript into ESTree. `.ts` files are parsed without
+ * JSX (where `<T>x` is a type assertion); everything else accepts JSX, and
+ * plain JavaScript also the TypeScript syntax some projects leave in `.js`.
+ */
+export function parseProgram(text: string, file: string): ES.Program {
+  const plugins: ParserPlugin[] = ['estree'];
+  if (TS.test(file)) plugins.push(['typescript', { dts: false }]);
+  else plugins.push('jsx', ['typescript', { dts: false }]);
+  const options: ParserOptions = {
+    sourceType: /\.m[jt]s$/.test(file) ? 'module' : 'unambiguous',
+    plugins,
+    errorRecovery: false,
+    allowReturnOutsideFunction: !/\.m[jt]s$/.test(file),
+    allowImportExportEverywhere: false,
+  };
+  try {
+    return parse(text, options).program as unknown as ES.Program;
+  } catch (e) {
+    const err = e as Error & { loc?: { line: number; column: number } };
+    const line = err.loc?.line ?? 1;
+    const column = (err.loc?.column ?? 0) + 1;
+    const message = err.message.replace(/\s*\(\d+:\d+\)$/, '');
+    throw new ParseError(message, { file, line, column, endLine: line, endColumn: column + 1 });
+  }
+}

@@ -1,0 +1,31 @@
+import type { Extractor } from '../../model/index.js';
+import { laravelProfile } from './composer.js';
+import { buildLaravelPolicy, readLaravelConfig } from './config.js';
+import { extractPhpHeaders } from './manual-headers.js';
+
+/**
+ * Laravel's config/cors.php (read by HandleCors through fruitcake/php-cors,
+ * or by the older laravel-cors packages). Any `config/` directory counts, so
+ * monorepos (`backend/config/cors.php`) and fixtures are found.
+ */
+export const laravelExtractor: Extractor = {
+  name: 'laravel',
+  matchesPath: (rel) => /(^|\/)config\/cors\.php$/.test(rel),
+  // The file is small and any content matters (a lone misspelled key): always parse it.
+  sniff: (text) => text.includes('<?'),
+  extract(file, ctx) {
+    const cfg = readLaravelConfig(file.text, file.path);
+    if (!cfg) return { policies: [] };
+    return { policies: [buildLaravelPolicy(cfg, laravelProfile(file.absPath, ctx))] };
+  },
+};
+
+/** Hand-written CORS headers in PHP: header(), Symfony/Laravel response header bags. */
+export const phpHeadersExtractor: Extractor = {
+  name: 'php-headers',
+  matchesPath: (rel) => rel.endsWith('.php') && !rel.endsWith('.blade.php') && !/(^|\/)config\/cors\.php$/.test(rel),
+  sniff: (text) => /access-control-/i.test(text),
+  extract(file) {
+    return { policies: extractPhpHeaders(file.text, file.path) };
+  },
+};

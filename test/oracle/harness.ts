@@ -1,0 +1,249 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CorsRequest, CorsResponse, Policy } from '../../src/model/index.js';
+import { headerValues } from '../../src/model/index.js';
+import { EVIL_ORIGIN, NULL_ORIGIN } from '../../src/probes/index.js';
+
+/**
+ * The oracle harness: send real requests to a real server and compare the
+ * CORS headers it answers with what corslint's model (extractor +
+ * semantics) says it answers. Framework-neutral: a framework test supplies
+ * the policies corslint extracted and a way to start the server.
+ */
+
+/** A request the oracle sends: the model's CorsRequest plus where to send it. */
+export interface OracleRequest extends CorsRequest {
+  method: string;
+  path: string;
+}
+
+/** What a response says about CORS, in a form both sides can produce. */
+export interface Observed {
+  /** Every Access-Control-Allow-Origin value, in order (two headers → two entries). */
+  acao: string[];
+  acac: string[];
+  varyOrigin: boolean;
+  allowMethods?: string;
+  allowHeaders?: string;
+  maxAge?: string;
+  exposeHeaders?: string;
+  status?: number;
+}
+
+export const DEFAULT_TRUSTED = 'https://app.example.com';
+
+/**
+ * Origins an attacker can register that look like `trusted`: suffix
+ * (`https://app.example.com.evil.example`), prefix (`https://evilapp.example.com`),
+ * an unescaped dot (`https://appxexample.com`), a subdomain and the http downgrade.
+ */
+export function lookalikes(trusted: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(trusted);
+  } catch {
+    return [];
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  const host = url.host;
+  const out = [`${trusted}.evil.example`, `${scheme}://evil${host}`, `${scheme}://x.${host}`];
+  const dot = host.indexOf('.');
+  if (dot > 0) out.push(`${scheme}://${host.slice(0, dot)}x${host.slice(dot + 1)}`);
+  if (scheme === 'https') out.push(`http://${host}`);
+  return out;
+}
+
+/** A string a written regex accepts, derived from its source (for trusted-origin probes). */
+export function sampleFromRegex(source: string, flags = ''): string | undefined {
+  let s = source.replace(/^\^/, '').replace(/\$$/, '');
+  s = s.replace(/\((?:\?:)?[^()]*\)\?/g, '');
+  s = s.replace(/\((?:\?:)?([^()|]*)(?:\|[^()]*)?\)/g, '$1');
+  s = s.replace(/\[[^\]]*\][+*]?/g, 'a');
+  s = s.replace(/\\[wd][+*]?|\.[*+]/g, 'a');
+  s = s.replace(/\\(.)/g, '$1');
+  try {
+    return new RegExp(source, flags.replace(/[gy]/g, '')).test(s) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The origins a policy trusts by name or pattern (plus a default one), for look-alike probes. */
+export function trustedOrigins(policies: Policy[]): string[] {
+  const out = new Set<string>([DEFAULT_TRUSTED]);
+  for (const p of policies) {
+    if (!p.origins.known) continue;
+    for (const e of p.origins.value) {
+      if (e.kind === 'exact' && /^https?:\/\//.test(e.origin)) out.add(e.origin);
+      if (e.kind === 'regex') {
+        const s = sampleFromRegex(e.source, e.flags);
+        if (s) out.add(s);
+      }
+    }
+  }
+  return [...out];
+}
+
+export interface RequestPlan {
+  path: string;
+  /** The method of the actual (non-preflight) requests. */
+  method: string;
+  /** Send preflights too (the route answers OPTIONS). */
+  preflight: boolean;
+}
+
+/**
+ * Hostile, `null`, trusted and look-alike Origins; each with and without
+ * credentials (cookies), as an actual request and as a preflight.
+ */
+export function buildRequests(trusted: string[], plan: RequestPlan): OracleRequest[] {
+  const origins = [...new Set([EVIL_ORIGIN, NULL_ORIGIN, ...trusted, ...trusted.flatMap(lookalikes)])];
+  const out: OracleRequest[] = [];
+  for (const origin of origins) {
+    for (const credentialed of [false, true]) {
+      out.push({ origin, credentialed, cookie: credentialed, preflight: false, method: plan.method, path: plan.path });
+      if (plan.preflight) {
+        out.push({
+          origin,
+          credentialed,
+          cookie: credentialed,
+          preflight: true,
+          method: 'OPTIONS',
+          path: plan.path,
+          requestHeaders: 'content-type,x-requested-with',
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Send one request to a real server; raw header lines are kept so duplicates count. */
+export function send(baseUrl: string, req: OracleRequest): Promise<{ status: number; raw: string[] }> {
+  const url = new URL(req.path, baseUrl);
+  const headers: Record<string, string> = { Origin: req.origin };
+  if (req.cookie) headers.Cookie = 'session=oracle';
+  if (req.preflight) {
+    headers['Access-Control-Request-Method'] = 'PUT';
+    if (req.requestHeaders) headers['Access-Control-Request-Headers'] = req.requestHeaders;
+  }
+  return new Promise((resolve, reject) => {
+    const r = http.request(url, { method: req.method, headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.rawHeaders }));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+function rawValues(raw: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) out.push(raw[i + 1]!);
+  return out;
+}
+
+const hasOriginToken = (values: string[]) => values.some((v) => v.split(',').some((t) => t.trim().toLowerCase() === 'origin'));
+
+export function observeRaw(raw: string[], status: number): Observed {
+  const one = (n: string) => {
+    const v = rawValues(raw, n);
+    return v.length ? v.join(', ') : undefined;
+  };
+  const o: Observed = {
+    acao: rawValues(raw, 'access-control-allow-origin'),
+    acac: rawValues(raw, 'access-control-allow-credentials'),
+    varyOrigin: hasOriginToken(rawValues(raw, 'vary')),
+    status,
+  };
+  const m = one('access-control-allow-methods');
+  if (m !== undefined) o.allowMethods = m;
+  const h = one('access-control-allow-headers');
+  if (h !== undefined) o.allowHeaders = h;
+  const a = one('access-control-max-age');
+  if (a !== undefined) o.maxAge = a;
+  const e = one('access-control-expose-headers');
+  if (e !== undefined) o.exposeHeaders = e;
+  return o;
+}
+
+export function observeModel(res: Extract<CorsResponse, { known: true }>): Observed {
+  const one = (n: string) => {
+    const v = headerValues(res, n);
+    return v.length ? v.join(', ') : undefined;
+  };
+  const o: Observed = {
+    acao: headerValues(res, 'access-control-allow-origin'),
+    acac: headerValues(res, 'access-control-allow-credentials'),
+    varyOrigin: hasOriginToken(headerValues(res, 'vary')),
+  };
+  if (res.status !== undefined) o.status = res.status;
+  const m = one('access-control-allow-methods');
+  if (m !== undefined) o.allowMethods = m;
+  const h = one('access-control-allow-headers');
+  if (h !== undefined) o.allowHeaders = h;
+  const a = one('access-control-max-age');
+  if (a !== undefined) o.maxAge = a;
+  const e = one('access-control-expose-headers');
+  if (e !== undefined) o.exposeHeaders = e;
+  return o;
+}
+
+/**
+ * Differences between corslint's answer and the real headers: ACAO (count
+ * and values), ACAC, whether Vary names Origin, the preflight headers, and
+ * the status when the model states one. Empty means they agree.
+ */
+export function compare(expected: CorsResponse, actualRaw: string[], actualStatus: number): string[] {
+  if (!expected.known) return [`corslint has no answer (${expected.reason})`];
+  const exp = observeModel(expected);
+  const act = observeRaw(actualRaw, actualStatus);
+  const diffs: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(exp.acao, act.acao)) diffs.push(`ACAO corslint=${JSON.stringify(exp.acao)} real=${JSON.stringify(act.acao)}`);
+  if (!same(exp.acac, act.acac)) diffs.push(`ACAC corslint=${JSON.stringify(exp.acac)} real=${JSON.stringify(act.acac)}`);
+  if (exp.varyOrigin !== act.varyOrigin) diffs.push(`Vary: Origin corslint=${exp.varyOrigin} real=${act.varyOrigin}`);
+  for (const k of ['allowMethods', 'allowHeaders', 'maxAge', 'exposeHeaders'] as const) {
+    if (exp[k] !== act[k]) diffs.push(`${k} corslint=${exp[k] ?? '∅'} real=${act[k] ?? '∅'}`);
+  }
+  if (exp.status !== undefined && exp.status !== act.status) diffs.push(`status corslint=${exp.status} real=${act.status}`);
+  return diffs;
+}
+
+/** Does a policy run for this request (its mounted paths and methods)? */
+export function appliesTo(policy: Policy, path: string, method: string): boolean {
+  const { paths, methods } = policy.scope;
+  if (methods && !methods.includes(method)) return false;
+  if (!paths) return true;
+  return paths.some((p) => p === '*' || p === '/*' || p === path || (p.startsWith('/') && path.startsWith(p.endsWith('/') ? p : `${p}/`)));
+}
+
+/** Where to send requests so that this policy answers them. */
+export function planFor(policy: Policy): RequestPlan {
+  const literal = policy.scope.paths?.find((p) => /^\/[\w./-]*$/.test(p));
+  const path = literal ?? '/';
+  const methods = policy.scope.methods;
+  const method = !methods || methods.includes('GET') ? 'GET' : (methods.find((m) => m !== 'OPTIONS') ?? 'GET');
+  return { path, method, preflight: !methods || methods.includes('OPTIONS') };
+}
+
+export async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+export interface OracleTally {
+  fixtures: number;
+  requests: number;
+  mismatches: string[];
+  skipped: string[];
+}
+
+export function summaryLine(framework: string, version: string, t: OracleTally): string {
+  return `oracle: ${framework} ${version} fixtures=${t.fixtures} requests=${t.requests} mismatches=${t.mismatches.length}`;
+}
