@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { serverLabel } from '../src/advice/frameworks.js';
-import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import { byLocation, entryAt, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
 import { describeEntry } from '../src/model/index.js';
 import { isDevHost, parseOrigin } from '../src/probes/index.js';
@@ -30,8 +30,9 @@ export const devOrigin: Rule = {
     for (const policy of ctx.project.policies) {
       const pp = probePolicy(ctx, policy);
       if (pp.reflectsAny) continue;
+      const open = openSuffixes(pp);
       const accepted = pp.outcomes.filter((o) => {
-        if (!o.accepted || o.probe.attacker) return false;
+        if (!o.accepted || o.probe.attacker || underOpenSuffix(o, open)) return false;
         // Decision 8: an env fallback such as env('X', 'http://localhost:3000') is a local default by convention.
         if (o.evaluation?.world === 'fallback') return false;
         const p = parseOrigin(o.probe.origin);

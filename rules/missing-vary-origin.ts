@@ -19,7 +19,6 @@ export const missingVaryOrigin: Rule = {
     id: 'missing-vary-origin',
     defaultSeverity: 'warning',
     description: 'Access-Control-Allow-Origin depends on the request Origin but the response lacks `Vary: Origin`: caches can serve one origin\'s answer to another.',
-    cwe: 524,
     scope: 'policy',
   },
   check(ctx) {
@@ -45,8 +44,10 @@ export const missingVaryOrigin: Rule = {
         break;
       }
       if (!missing) continue;
+      // At the directive or call that writes the header; `loc` may be the origin check that let the value in.
+      const written = policy.headers.find((h) => h.name === 'access-control-allow-origin');
       ctx.report({
-        loc: missing.emittedBy ?? missing.loc!,
+        loc: missing.emittedBy ?? written?.loc ?? missing.loc!,
         framework: policy.framework,
         message:
           `${serverLabel(policy.framework)} answers Access-Control-Allow-Origin differently depending on the request Origin, but this response has no ` +

@@ -1,5 +1,5 @@
 import { serverLabel } from '../src/advice/frameworks.js';
-import { byLocation, entryAt, probePolicy, type ProbeOutcome } from '../src/analysis/probes.js';
+import { byLocation, entryAt, openSuffixes, probePolicy, underOpenSuffix, type ProbeOutcome } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
 import { describeEntry } from '../src/model/index.js';
 import { isDevHost, normalizeOrigin, parseOrigin } from '../src/probes/index.js';
@@ -22,10 +22,8 @@ export function isTrusted(origin: string, trusted: string[]): boolean {
 }
 
 /** Accepted origins another origin rule already reports: untrusted-origin leaves them to it. */
-function ownedByAnotherRule(o: ProbeOutcome, openSuffixes: Set<string | undefined>): boolean {
-  if (o.probe.kind === 'null' || o.probe.attacker) return true;
-  // Under a suffix the policy opens to anyone (`*.vercel.app`, `.*\.co\.uk`), shared-host-origin / origin-pattern-bypass report it.
-  if (o.probe.publicSuffix && openSuffixes.has(o.probe.publicSuffix)) return true;
+function ownedByAnotherRule(o: ProbeOutcome, open: Set<string>): boolean {
+  if (o.probe.kind === 'null' || o.probe.attacker || underOpenSuffix(o, open)) return true;
   const p = parseOrigin(o.probe.origin);
   return p !== undefined && (p.scheme === 'http' || isDevHost(p.hostname));
 }
@@ -45,8 +43,8 @@ export const untrustedOrigin: Rule = {
     for (const policy of ctx.project.policies) {
       const pp = probePolicy(ctx, policy, trusted);
       if (pp.reflectsAny) continue;
-      const openSuffixes = new Set(pp.outcomes.filter((o) => o.accepted && (o.probe.kind === 'lookalike' || o.probe.kind === 'shared-host')).map((o) => o.probe.publicSuffix));
-      const accepted = pp.outcomes.filter((o) => o.accepted && !isTrusted(o.probe.origin, trusted) && !ownedByAnotherRule(o, openSuffixes));
+      const open = openSuffixes(pp);
+      const accepted = pp.outcomes.filter((o) => o.accepted && !isTrusted(o.probe.origin, trusted) && !ownedByAnotherRule(o, open));
       // The named probe classes (port, subdomain, ...) say more than a sample of the pattern.
       accepted.sort((a, b) => Number(a.probe.kind === 'trusted') - Number(b.probe.kind === 'trusted'));
       for (const g of byLocation(accepted, policy.loc)) {

@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <path>', 'configuration file (default: corslint.config.json or "corslint" in package.json at the project root)')
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .version(pkg.version, '-v, --version')
-    .addHelpText('after', '\nCommands:\n  corslint inspect [paths...]  show each policy and how it answers every probe origin')
+    .addHelpText('after', '\nCommands:\n  inspect [paths...]  show each policy and how it answers the probe origins')
     .exitOverride()
     .configureOutput({ outputError: () => {} });
 

@@ -92,6 +92,24 @@ function outcomeOf(ctx: Evaluator, policy: Policy, probe: Probe): ProbeOutcome {
   return out;
 }
 
+/**
+ * Public suffixes the policy opens to anyone (`*.vercel.app`, `[a-z]+\.co\.uk$`):
+ * shared-host-origin or origin-pattern-bypass reports them, so the other origin
+ * rules leave every origin under them alone.
+ */
+export function openSuffixes(pp: PolicyProbes): Set<string> {
+  const out = new Set<string>();
+  for (const o of pp.outcomes) {
+    if (o.accepted && (o.probe.kind === 'lookalike' || o.probe.kind === 'shared-host') && o.probe.publicSuffix) out.add(o.probe.publicSuffix);
+  }
+  return out;
+}
+
+/** The probe's host sits under a suffix the policy opens to anyone. */
+export function underOpenSuffix(o: ProbeOutcome, open: Set<string>): boolean {
+  return o.probe.publicSuffix !== undefined && open.has(o.probe.publicSuffix);
+}
+
 /** The entry whose location is `loc` (the semantics put the matching entry's loc on the ACAO header). */
 export function entryAt(pp: PolicyProbes, loc: Loc | undefined, fallback?: OriginEntry): OriginEntry | undefined {
   if (!loc) return fallback;

@@ -146,8 +146,10 @@ function unknownsOf(policy: Policy, entries: OriginEntry[]): UnknownView[] {
   const out: UnknownView[] = [];
   const add = (what: string, v: Val<unknown>) => {
     if (v.known) return;
+    // Framework extras often restate `origins` (Laravel's allowed_origins): one line per unknown value.
+    if (out.some((o) => o.reason === v.reason && o.file === v.loc.file && o.line === v.loc.line)) return;
     const u: UnknownView = { what, reason: v.reason, file: v.loc.file, line: v.loc.line };
-    if (v.fallback !== undefined) u.fallback = v.fallback;
+    if (v.fallback !== undefined) u.fallback = showable(v.fallback);
     out.push(u);
   };
   if (!policy.origins.known) {
@@ -168,6 +170,13 @@ function unknownsOf(policy: Policy, entries: OriginEntry[]): UnknownView[] {
     if (e.kind === 'check') for (const d of unknownParts(e.test)) out.push({ what: 'origin check', reason: `${e.description}: ${d}`, file: e.loc.file, line: e.loc.line });
   }
   return out;
+}
+
+/** Origin entries read as written; other values as they are. */
+function showable(v: unknown): unknown {
+  const isEntry = (x: unknown): x is OriginEntry => typeof x === 'object' && x !== null && 'kind' in x && 'loc' in x;
+  if (Array.isArray(v) && v.every(isEntry)) return v.map(describeEntry);
+  return v;
 }
 
 function unknownParts(c: OriginCheck): string[] {

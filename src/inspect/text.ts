@@ -101,7 +101,7 @@ function probeTable(probes: ProbeView[], c: Colors): string[] {
     if (p.unknown) out.push(c.yellow(clip(`${' '.repeat(COLS.mark + COLS.kind)}unknown: ${p.unknown}`, WIDTH)));
     if (p.assumption && p.attack) out.push(c.dim(clip(`${' '.repeat(COLS.mark + COLS.kind)}${p.assumption}`, WIDTH)));
   }
-  out.push(c.dim('!! an attacker reads responses with the user\'s cookies   ! an attacker reads them'));
+  out.push(c.dim("!! an attacker reads responses with the user's cookies   ! without them"));
   return out;
 }
 

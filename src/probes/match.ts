@@ -39,8 +39,8 @@ export function testRegex(source: string, flags: string, flavor: RegexFlavor, in
 
 /** fruitcake/php-cors: preg_quote, then `\*` → `.*`, anchored `^…\z`. */
 export function wildcardSource(pattern: string): string {
-  const quoted = pattern.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '\u0000' : `\\${c}`));
-  return `^${quoted.replace(/\u0000/g, '.*')}$`;
+  const quoted = pattern.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '.*' : `\\${c}`));
+  return `^${quoted}$`;
 }
 
 export function wildcardToRegExp(pattern: string): RegExp {

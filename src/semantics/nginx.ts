@@ -120,7 +120,11 @@ function runSteps(steps: Step[], env: Env, program: NginxProgram, state: RunStat
       case 'set': {
         const v = env.value(s.value, s.loc);
         const g = env.currentGuard();
-        if (v.originLoc && g) v.originLoc = g;
+        if (g) {
+          if (v.originLoc) v.originLoc = g;
+          // A flag set under an Origin guard (`set $cors true;`): a later `if ($cors)` is that guard.
+          v.via = g;
+        }
         env.vars.set(s.var, v);
         break;
       }
@@ -169,7 +173,7 @@ export function requestMethod(req: CorsRequest): string {
 export interface Value {
   text: string;
   originLoc?: Loc;
-  /** The map entry (or default) that produced it. */
+  /** The map entry (or default) that produced it, or the Origin guard it was set under. */
   via?: Loc;
   /** Holds a variable this model does not compute ($host, $uri ...): fine to send, not to compare. */
   opaque?: boolean;
@@ -217,6 +221,7 @@ export class Env {
   value(cv: ComplexValue, site: Loc): Value {
     let text = '';
     let originLoc: Loc | undefined;
+    let via: Loc | undefined;
     let opaque = false;
     for (const p of cv.parts) {
       if ('lit' in p) {
@@ -226,10 +231,12 @@ export class Env {
       const v = this.variable(p.var, p.name, site, p.loc);
       text += v.text;
       originLoc ??= v.originLoc;
+      if (cv.parts.length === 1) via = v.via;
       if (v.opaque) opaque = true;
     }
     const out: Value = { text };
     if (originLoc) out.originLoc = originLoc;
+    if (via) out.via = via;
     if (opaque) out.opaque = true;
     return out;
   }

@@ -286,6 +286,26 @@ describe('django extractor: split settings', () => {
     expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['credentialed-reflected-origin proj/settings/base.py:3']);
   });
 
+  it('linting only the base (a pre-commit run) checks the settings modules built on it', async () => {
+    const { root } = await project({
+      'proj/settings/base.py': base,
+      'proj/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+      'proj/settings/prod.py': 'from .base import *\nCORS_ALLOW_ALL_ORIGINS = False\n',
+    });
+    const r = await lint(['proj/settings/base.py'], { cwd: root });
+    expect(r.policies.map((p) => p.loc.file).sort()).toEqual(['proj/settings/dev.py', 'proj/settings/prod.py']);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['credentialed-reflected-origin proj/settings/base.py:3']);
+
+    // A base holding only MIDDLEWARE (no CORS_ setting) still reaches the rule through prod.py.
+    const mw = await project({
+      'proj/settings/base.py': 'INSTALLED_APPS = ["corsheaders"]\nMIDDLEWARE = ["django.middleware.common.CommonMiddleware"]\n',
+      'proj/settings/prod.py': 'from .base import *\nCORS_ALLOWED_ORIGINS = ["https://a.example.com"]\n',
+    });
+    const only = await lint(['proj/settings/base.py'], { cwd: mw.root });
+    expect(only.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['django-middleware-order proj/settings/base.py:2']);
+    expect(mw.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['django-middleware-order proj/settings/base.py:2']);
+  });
+
   it('resolves dotted imports from an ancestor directory and package __init__ modules', async () => {
     const { policies } = await project({
       'shop/settings/__init__.py': '',

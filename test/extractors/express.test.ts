@@ -482,3 +482,33 @@ describe('express extractor: parsing', () => {
     expect(n).toBeGreaterThan(10);
   });
 });
+
+describe('express extractor on ESLint’s own AST', () => {
+  it('gives the same policies for an espree Program (with parent links)', async () => {
+    const { Linter } = await import('eslint');
+    const src = `${PRELUDE}const allowed = ['https://a.example.com'];\napp.use(cors({ origin: (o, cb) => cb(null, allowed.includes(o)), credentials: true }));\napp.use((req, res, next) => { res.setHeader('Access-Control-Allow-Origin', req.headers.origin); next(); });\n`;
+    let program: unknown;
+    const linter = new Linter({ configType: 'flat' });
+    linter.verify(src, [
+      {
+        languageOptions: { ecmaVersion: 'latest', sourceType: 'commonjs' },
+        plugins: { t: { rules: { grab: { create: () => ({ Program: (node) => void (program = node) }) } } } },
+        rules: { 't/grab': 'error' },
+      },
+    ]);
+    expect(program).toBeDefined();
+    const viaEslint = extractFromProgram(program as Parameters<typeof extractFromProgram>[0], 'app.js', () => undefined, { text: src });
+    const viaBabel = run(src);
+    const shape = (ps: Policy[]) => ps.map((p) => ({ fw: p.framework, origins: entries(p.origins), cred: p.credentials, loc: p.loc, scope: p.scope }));
+    expect(shape(viaEslint.policies)).toEqual(shape(viaBabel.policies));
+    expect(viaEslint.policies).toHaveLength(2);
+  });
+});
+
+describe('express extractor: request headers are not answers', () => {
+  it('ignores CORS headers put on a fetch request, keeps them on a Response', () => {
+    expect(run("const h = new Headers();\nh.set('Access-Control-Allow-Origin', '*');\nfetch('/api', { headers: h });").policies).toEqual([]);
+    const server = run("export default { fetch() { const h = new Headers();\nh.set('Access-Control-Allow-Origin', '*');\nreturn new Response('ok', { headers: h }); } };").policies;
+    expect(server.map((p) => entries(p.origins))).toEqual([[{ kind: 'any' }]]);
+  });
+});

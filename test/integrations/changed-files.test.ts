@@ -76,6 +76,16 @@ describe('linting the changed files only', () => {
     expect(await ids(l10)).not.toContain('wildcard-origin');
   });
 
+  it('reads corslint.config.json at the root when given single files', async () => {
+    const dir = project({
+      'corslint.config.json': JSON.stringify({ rules: { 'wildcard-origin': 'off' }, trustedOrigins: ['https://app.example.com'] }),
+      'api/server.js': "const cors = require('cors');\napp.use(cors());\napp.use(cors({ origin: ['https://partner.example.net'] }));\n",
+    });
+    const result = await lint(['api/server.js'], { cwd: dir });
+    expect(result.configFile).toBe(path.join(dir, 'corslint.config.json'));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['3 untrusted-origin']);
+  });
+
   it.runIf(extractors.some((e) => e.name === 'nginx'))('nginx: a changed server file is checked with the snippets it includes', async () => {
     const dir = project({
       'nginx/sites-enabled/app.conf': 'server {\n    listen 80;\n    location /api/ {\n        include snippets/cors.conf;\n    }\n}\n',
@@ -119,7 +129,12 @@ describe.skipIf(!PYTHON && !REQUIRED)('.pre-commit-hooks.yaml files pattern', ()
     expect(hook).toMatchObject({ id: 'corslint', entry: 'corslint', language: 'node', require_serial: true });
   });
 
-  it('passes every file an extractor reads, and not the rest', () => {
+  // Deployment files (Dockerfile, compose, Procfile) only link layers the
+  // other files configure: alone they can hold no finding, so pre-commit need
+  // not pass them.
+  const policyExtractors = extractors.filter((e) => e.name !== 'deploy');
+
+  it('passes every file an extractor reads for CORS settings, and not the rest', () => {
     const candidates = [
       'server/app.js',
       'src/main.ts',
@@ -135,7 +150,7 @@ describe.skipIf(!PYTHON && !REQUIRED)('.pre-commit-hooks.yaml files pattern', ()
       'docker/nginx/default.conf.template',
       'ansible/templates/nginx.conf.j2',
       ...fixtureFiles(),
-    ].filter((p) => extractors.some((e) => e.matchesPath(p)));
+    ].filter((p) => policyExtractors.some((e) => e.matchesPath(p)));
     expect(candidates.length).toBeGreaterThan(10);
     const matched = hookMatches(candidates);
     expect(candidates.filter((_, i) => !matched[i])).toEqual([]);

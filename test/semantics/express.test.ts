@@ -28,7 +28,10 @@ function policy(over: Partial<Policy> = {}): Policy {
   };
 }
 
-const origin = (entries: Omit<OriginEntry, 'loc'>[], form: 'single' | 'list', line = 2) => ({
+/** An origin entry without its location (distributes over the union). */
+type Bare = OriginEntry extends infer E ? (E extends OriginEntry ? Omit<E, 'loc'> : never) : never;
+
+const origin = (entries: Bare[], form: 'single' | 'list', line = 2) => ({
   origins: known(
     entries.map((e) => ({ ...e, loc: L(line) }) as OriginEntry),
     L(line),
@@ -104,7 +107,7 @@ describe('express semantics (SEMANTICS.md §1 table)', () => {
   });
 
   it("['*'] → no ACAO: '*' is not special inside an array", () => {
-    for (const e of [{ kind: 'exact', origin: '*' }, { kind: 'any' }] as Omit<OriginEntry, 'loc'>[]) {
+    for (const e of [{ kind: 'exact', origin: '*' }, { kind: 'any' }] as Bare[]) {
       const r = answer(policy(origin([e], 'list')), EVIL);
       expect(acao(r)).toEqual([]);
     }

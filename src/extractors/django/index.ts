@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { ExtractContext, ExtractResult, Extractor, SourceFile } from '../../model/index.js';
+import type { ExtractContext, ExtractResult, Extractor, Policy, SourceFile } from '../../model/index.js';
+import { ParseError } from '../../model/index.js';
 import type { ModuleResult } from './evaluate.js';
 import { SettingsEvaluator } from './evaluate.js';
 import { ancestors, expandInclude, listDir, resolveModule, starImportSpecs } from './modules.js';
@@ -17,7 +18,8 @@ export const djangoExtractor: Extractor = {
   name: 'django',
   matchesPath: (relPath) => relPath.endsWith('.py'),
   // Settings that only star-import the CORS ones (prod.py: `from .base import *`) mention no CORS_ themselves.
-  sniff: (text) => text.includes('CORS_') || text.includes('corsheaders') || /\bimport\s+\*/.test(text) || text.includes('split_settings'),
+  sniff: (text) =>
+    text.includes('CORS_') || text.includes('corsheaders') || /\bimport\s+\*/.test(text) || text.includes('split_settings') || text.includes('MIDDLEWARE'),
   extract: (file, ctx) => extractDjango(file, ctx),
 };
 
@@ -30,29 +32,87 @@ const DJANGO_MARKERS = /corsheaders|INSTALLED_APPS|\bMIDDLEWARE\b|ROOT_URLCONF|\
 
 interface RunState {
   evaluator: SettingsEvaluator;
-  importers: Map<string, Set<string>>;
+  /** For each scanned module, the repository modules it star-imports or includes. */
+  feeds: Map<string, Set<string>>;
+  /** Settings modules whose policy this run has produced already. */
+  emitted: Set<string>;
 }
 
 /** One evaluator per lint run: a base module shared by dev.py and prod.py is read once. */
 const runs = new WeakMap<ExtractContext, RunState>();
 
 export async function extractDjango(file: SourceFile, ctx: ExtractContext, options: DjangoExtractOptions = {}): Promise<ExtractResult> {
-  if (!mayConfigureCors(file, ctx)) return { policies: [] };
+  const corsHere = mayConfigureCors(file, ctx);
+  // A base that only holds MIDDLEWARE matters through the settings built on it (see below).
+  if (!corsHere && !file.text.includes('MIDDLEWARE')) return { policies: [] };
   const parser = await pythonParser();
   let run = runs.get(ctx);
   if (!run) {
     run = {
       evaluator: new SettingsEvaluator({ root: ctx.root, parser, read: (p) => ctx.readFile(p), display: (p) => ctx.displayPath(p) }),
-      importers: new Map(),
+      feeds: new Map(),
+      emitted: new Set(),
     };
     runs.set(ctx, run);
   }
-  const module = run.evaluator.evaluate(file.absPath, file.text);
-  if (![...module.env.keys()].some((k) => k.startsWith('CORS_') && isAssigned(module, k))) return { policies: [] };
-  if (!looksLikeDjango(file, module, ctx)) return { policies: [] };
-  if (!isEntryModule(file.absPath) && importedByAnother(file.absPath, ctx, run)) return { policies: [] };
-  const version = options.version ?? detectVersion(file.absPath, ctx.root, (p) => ctx.readFile(p))?.version;
-  return { policies: [buildPolicy({ module, file: file.path, version })] };
+  const importers = isEntryModule(file.absPath) ? [] : importersOf(file.absPath, ctx, run);
+  if (!corsHere && !importers.length) return { policies: [] };
+  let module: ModuleResult;
+  try {
+    // Parsed first: a CORS settings module's syntax errors are reported even when it is only a building block.
+    module = run.evaluator.evaluate(file.absPath, file.text);
+  } catch (e) {
+    if (e instanceof ParseError && !corsHere) return { policies: [] };
+    throw e;
+  }
+  if (!importers.length) {
+    const own = policyFor(file.absPath, module, ctx, run, options);
+    return { policies: own ? [own] : [] };
+  }
+  // A building block (base.py) is checked through the settings modules built on it, so a
+  // pre-commit run that changes only base.py still sees what dev.py and prod.py load.
+  const policies = [];
+  for (const leaf of leavesOf(file.absPath, ctx, run)) {
+    const text = ctx.readFile(leaf);
+    if (text === undefined) continue;
+    let leafModule: ModuleResult;
+    try {
+      leafModule = run.evaluator.evaluate(leaf, text);
+    } catch (e) {
+      if (e instanceof ParseError) continue; // reported when that file is linted itself
+      throw e;
+    }
+    const p = policyFor(leaf, leafModule, ctx, run, options);
+    if (p) policies.push(p);
+  }
+  return { policies };
+}
+
+/** The policy of a settings module Django can load, once per run. */
+function policyFor(abs: string, module: ModuleResult, ctx: ExtractContext, run: RunState, options: DjangoExtractOptions): Policy | undefined {
+  if (run.emitted.has(abs)) return undefined;
+  if (![...module.env.keys()].some((k) => k.startsWith('CORS_') && isAssigned(module, k))) return undefined;
+  const display = ctx.displayPath(abs);
+  if (!looksLikeDjango(display, abs, module, ctx)) return undefined;
+  run.emitted.add(abs);
+  const version = options.version ?? detectVersion(abs, ctx.root, (p) => ctx.readFile(p))?.version;
+  return buildPolicy({ module, file: display, version });
+}
+
+/** The settings modules built on `abs` that nothing else builds on (dev.py, prod.py for base.py). */
+function leavesOf(abs: string, ctx: ExtractContext, run: RunState): string[] {
+  const leaves = new Set<string>();
+  const seen = new Set<string>([abs]);
+  const visit = (m: string) => {
+    for (const imp of importersOf(m, ctx, run)) {
+      if (seen.has(imp)) continue;
+      seen.add(imp);
+      if (isEntryModule(imp) || !importersOf(imp, ctx, run).length) leaves.add(imp);
+      else visit(imp);
+    }
+  };
+  visit(abs);
+  return [...leaves].sort();
 }
 
 function isAssigned(m: ModuleResult, k: string): boolean {
@@ -92,11 +152,10 @@ function feeds(abs: string, text: string, ctx: ExtractContext): string[] {
   return out;
 }
 
-function looksLikeDjango(file: SourceFile, module: ModuleResult, ctx: ExtractContext): boolean {
-  if (/(^|\/)settings(\/|\.py$|_)|_settings\.py$/.test(file.path)) return true;
-  if (DJANGO_MARKERS.test(file.text)) return true;
-  for (const d of module.deps) {
-    const t = ctx.readFile(d);
+function looksLikeDjango(display: string, abs: string, module: ModuleResult, ctx: ExtractContext): boolean {
+  if (/(^|\/)settings(\/|\.py$|_)|_settings\.py$/.test(display)) return true;
+  for (const f of [abs, ...module.deps]) {
+    const t = ctx.readFile(f);
     if (t && DJANGO_MARKERS.test(t)) return true;
   }
   return false;
@@ -113,25 +172,25 @@ function isEntryModule(abs: string): boolean {
 }
 
 /**
- * Does another module in this one's directory, its parent or grandparent
- * star-import or include it? (Relative imports and split-settings includes
+ * The modules in this one's directory, its parent or grandparent that
+ * star-import or include it. (Relative imports and split-settings includes
  * point down or sideways, so the importer lives there.)
  */
-function importedByAnother(abs: string, ctx: ExtractContext, run: RunState): boolean {
-  const dir = path.dirname(abs);
-  for (const d of ancestors(dir, ctx.root).slice(0, 3)) {
+function importersOf(abs: string, ctx: ExtractContext, run: RunState): string[] {
+  const out: string[] = [];
+  for (const d of ancestors(path.dirname(abs), ctx.root).slice(0, 3)) {
     for (const name of listDir(d)) {
       if (!name.endsWith('.py')) continue;
       const g = path.join(d, name);
       if (g === abs) continue;
-      let fed = run.importers.get(g);
+      let fed = run.feeds.get(g);
       if (!fed) {
         const text = ctx.readFile(g);
         fed = new Set(text && (/\bimport\s+\*/.test(text) || text.includes('split_settings')) ? feeds(g, text, ctx) : []);
-        run.importers.set(g, fed);
+        run.feeds.set(g, fed);
       }
-      if (fed.has(abs)) return true;
+      if (fed.has(abs)) out.push(g);
     }
   }
-  return false;
+  return out;
 }

@@ -33,6 +33,11 @@ function isCorsCallee(callee: ES.Expression | ES.Super, mod: Mod, ev: Evaluator)
     (c.type === 'MemberExpression' && memberName(c) === 'default') ||
     (c.type === 'CallExpression' && isIdent(unwrap(c.callee as ES.Expression), 'require'));
   if (!plausible) return false;
+  if (c.type === 'Identifier') {
+    // Most calls in a big file go to functions and parameters: no need to evaluate those.
+    const b = mod.scopes.bindingOf(c);
+    if (!b || b.kind === 'function' || b.kind === 'param' || b.kind === 'class' || b.kind === 'catch') return false;
+  }
   const v = ev.eval(c, mod, 'normal');
   return v.t === 'pkg' && v.name === 'cors';
 }

@@ -105,7 +105,7 @@ export function decide<E>(set: PathSet<E>, outcomeOf: (p: Path<E>) => Outcome): 
 
 function safeTest(source: string, flags: string, s: string): boolean {
   try {
-    return new RegExp(source, flags.replace(/g/g, '')).test(s);
+    return new RegExp(source, flags.replace(/[gy]/g, '')).test(s);
   } catch {
     return false;
   }

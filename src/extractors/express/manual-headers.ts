@@ -75,7 +75,33 @@ function writesCorsHeaderSyntactically(call: ES.CallExpression, mod: Mod): boole
     const s = stringLiteral(first);
     if (s !== undefined) names.push(s);
   } else if (first) names.push(...objectKeys(first, mod));
-  return names.some(isCorsName);
+  return names.some(isCorsName) && !isRequestHeaders(call.callee.object as ES.Expression, mod);
+}
+
+/**
+ * `const h = new Headers(); h.set('Access-Control-Allow-Origin', '*'); fetch(url, { headers: h })`:
+ * a browser-side mistake (CORS headers sent on the request), not a server answer.
+ */
+function isRequestHeaders(receiver: ES.Expression, mod: Mod): boolean {
+  const r = unwrap(receiver);
+  if (!isIdent(r)) return false;
+  const b = mod.scopes.bindingOf(r);
+  const init = b?.init ? unwrap(b.init) : undefined;
+  if (!b || init?.type !== 'NewExpression' || !isIdent(init.callee as ES.Expression, 'Headers')) return false;
+  return b.references.some((ref) => {
+    let n: Node | undefined = ref;
+    for (let i = 0; i < 6 && n; i++) {
+      const parent: Node | undefined = mod.scopes.parentOf(n);
+      if (parent?.type === 'CallExpression' && parent.callee !== n) {
+        const callee = unwrap(parent.callee as ES.Expression);
+        const name = isIdent(callee) ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : undefined;
+        if (name === 'fetch' || name === 'Request') return true;
+      }
+      if (parent?.type === 'NewExpression' && isIdent(parent.callee as ES.Expression, 'Request')) return true;
+      n = parent;
+    }
+    return false;
+  });
 }
 
 function objectNode(e: ES.Node, mod: Mod): ES.ObjectExpression | undefined {

@@ -641,8 +641,8 @@ export function atomValue(a: AtomKind, s: Scenario, regexIndex: (key: string) =>
     case 're': {
       if (s.origin === undefined) return s.regexes?.[regexIndex(`re:/${a.source}/${a.flags}`)] ?? false;
       try {
-        // A /g regex alternates between calls (lastIndex); the first call is modelled.
-        return new RegExp(a.source, a.flags.replace(/g/g, '')).test(s.origin);
+        // A /g or /y regex keeps lastIndex between calls; modelled like the semantics: as matching.
+        return new RegExp(a.source, a.flags.replace(/[gy]/g, '')).test(s.origin);
       } catch {
         return undefined;
       }

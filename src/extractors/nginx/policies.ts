@@ -253,6 +253,7 @@ function originEntries(p: NginxProgram, confs: HeaderConf[]): OriginEntry[] {
   visit(p.serverSteps, []);
   visit(p.locationSteps, []);
 
+  const following = new Set<Condition>();
   const fromGuards = (inner: Condition[], site: Loc): OriginEntry[] => {
     // Nested guards narrow each other; the innermost names what the author meant to trust.
     const g = [...flow, ...inner].slice(-1);
@@ -263,7 +264,10 @@ function originEntries(p: NginxProgram, confs: HeaderConf[]): OriginEntry[] {
         return { kind: 'regex', source: c.regex, flags: c.op === '~*' ? 'i' : '', flavor: 'nginx', loc: c.regexLoc };
       }
       if (c.op === '=' && isOriginOperand(c.left) && varsOf(c.right).length === 0) return { kind: 'exact', origin: c.right.raw, loc };
-      const viaMap = mapGuard(c, p);
+      if (following.has(c)) return [];
+      following.add(c);
+      const viaMap = mapGuard(c, p) ?? flagGuard(c, p, (inner) => fromGuards(inner, site));
+      following.delete(c);
       if (viaMap) return viaMap;
       return { kind: 'predicate', description: `if (${describeCondition(c)})`, loc };
     }).flat();
@@ -356,6 +360,22 @@ function positive(c: Condition): Condition | undefined {
   if (c.op === '!~' || c.op === '!~*') return { ...c, op: c.op === '!~' ? '~' : '~*' };
   if (c.op === '!=') return { ...c, op: '=' };
   return undefined;
+}
+
+/**
+ * `set $cors ""; if ($http_origin ~* re) { set $cors true; } if ($cors = true) { ... }`:
+ * the guards around the `set`s whose literal value passes the test are what the flag trusts.
+ */
+function flagGuard(c: Condition, p: NginxProgram, entriesFor: (guards: Condition[]) => OriginEntry[]): OriginEntry[] | undefined {
+  if (c.op !== 'var' && c.op !== '=' && c.op !== '!=') return undefined;
+  const only = c.left.parts.length === 1 ? varsOf(c.left)[0] : undefined;
+  if (!only || p.maps[only] || (c.op !== 'var' && varsOf(c.right).length)) return undefined;
+  const sites = setsWithGuards(p, only);
+  if (sites.length === 0 || sites.some((s) => varsOf(s.step.value).length)) return undefined;
+  const passes = (raw: string) => (c.op === 'var' ? raw !== '' && raw !== '0' : c.op === '=' ? raw === c.right.raw : raw !== c.right.raw);
+  const out: OriginEntry[] = [];
+  for (const s of sites) if (passes(s.step.value.raw)) out.push(...entriesFor(s.guards));
+  return out;
 }
 
 function isOriginOperand(cv: ComplexValue): boolean {

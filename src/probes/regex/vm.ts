@@ -56,7 +56,6 @@ export class PikeProgram {
     const n = this.prog.length;
     const mark = new Int32Array(n).fill(-1);
     let current: number[] = [];
-    let next: number[] = [];
     let gen = 0;
     const add = (list: number[], pc: number, pos: number): boolean => {
       // Iterative epsilon closure; `mark` makes empty loops terminate.
@@ -94,7 +93,7 @@ export class PikeProgram {
       if (add(current, 0, pos)) return true;
       if (pos === chars.length) break;
       const ch = chars[pos]!;
-      next = [];
+      const next: number[] = [];
       for (const pc of current) {
         const inst = this.prog[pc] as Extract<Inst, { op: 'char' }>;
         if (inst.test(ch)) next.push(pc + 1);
