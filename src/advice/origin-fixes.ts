@@ -1,16 +1,29 @@
-import type { OriginEntry } from '../model/index.js';
-import { hostInfo, isLoopback, parseOrigin, splitPcreDelimiters, type ProbeKind, type Seed } from '../probes/index.js';
+import type { OriginEntry, RegexFlavor } from '../model/index.js';
+import { hostInfo, isLoopback, parseOrigin, patternShape, splitPcreDelimiters, type ProbeKind, type Seed } from '../probes/index.js';
+
+/** How each flavour applies a pattern, for messages. */
+const MATCHER: Record<RegexFlavor, string> = {
+  js: 'RegExp.test searches anywhere in the Origin',
+  'python-match': 're.match anchors only the start',
+  'python-fullmatch': 're.fullmatch anchors both ends',
+  pcre: 'preg_match searches anywhere in the Origin',
+  nginx: 'nginx `~` searches anywhere in the Origin',
+};
 
 /** Why a probe of this kind gets past a pattern, in a few words. */
 export function bypassReason(kind: ProbeKind, entry: OriginEntry | undefined, probeOrigin: string, from?: string): string {
   const host = from ? parseOrigin(from)?.hostname : undefined;
   const check = entry?.kind === 'check';
+  const shape = entry?.kind === 'regex' ? patternShape(entry.source, entry.flags, entry.flavor) : undefined;
   switch (kind) {
     case 'suffix':
-      return check ? 'the check also matches longer hosts that merely start with the trusted one' : 'nothing anchors the end of the pattern';
+      if (check) return 'the check also matches longer hosts that merely start with the trusted one';
+      if (shape && !shape.anchoredEnd) return `${MATCHER[entry!.kind === 'regex' ? entry!.flavor : 'js']} and the pattern has no \`$\``;
+      return 'nothing anchors the end of the pattern';
     case 'prefix': {
       const tail = host ? hostInfo(host).domain ?? host : undefined;
       if (entry?.kind === 'wildcard') return '`*` also matches the start of another domain name';
+      if (shape && !shape.anchoredStart) return `${MATCHER[entry!.kind === 'regex' ? entry!.flavor : 'js']} and the pattern has no \`^\``;
       return tail ? `nothing anchors what comes before \`${tail}\`` : 'nothing anchors the start of the host';
     }
     case 'unescaped-dot':

@@ -66,7 +66,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     cache.set(abs, text);
     return text;
   };
-  const ctx: ExtractContext = { root, readFile: readText, displayPath: display };
+  const ctx: ExtractContext = { root, readFile: readText, displayPath: display, runFiles: new Set(files) };
 
   const policies: Policy[] = [];
   const facts: ProjectFact[] = [];

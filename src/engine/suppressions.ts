@@ -62,9 +62,9 @@ export function parseSuppressions(file: string, text: string): Suppression[] {
 
     const restStart = at + m[0].length;
     const rest = text.slice(restStart, lineEnd).replace(/\r$/, '');
-    const closerAt = block ? findCloser(rest) : -1;
-    const body = closerAt === -1 ? rest : rest.slice(0, closerAt);
-    const directiveEnd = closerAt === -1 ? restStart + rest.length : restStart + closerAt + closerLength(rest, closerAt);
+    const closer = block ? closerAt(rest) : -1;
+    const body = closer === -1 ? rest : rest.slice(0, closer);
+    const directiveEnd = closer === -1 ? restStart + rest.length : restStart + closer + closerLength(rest, closer);
     const endColumn = directiveEnd - lineStart + 1;
 
     const sep = /(?:^|\s)--(?:\s|$)/.exec(body);
@@ -75,8 +75,8 @@ export function parseSuppressions(file: string, text: string): Suppression[] {
     const kind = m[1] === 'next-line' ? 'next-line' : 'line';
     // A block comment that goes on past this line suppresses the line after it ends.
     let commentEndLine = line;
-    if (kind === 'next-line' && block && closerAt === -1) {
-      const close = nextCloser(text, lineEnd);
+    if (kind === 'next-line' && block && closer === -1) {
+      const close = closerAt(text, lineEnd);
       if (close !== -1) commentEndLine = lineOf(close);
     }
     const s: Suppression = {
@@ -96,9 +96,10 @@ function insideBlockComment(text: string, offset: number): boolean {
   return open !== -1 && text.lastIndexOf('*/', offset) < open;
 }
 
-function findCloser(s: string): number {
-  const a = s.indexOf('*/');
-  const b = s.indexOf('-->');
+/** Where the next `*\/` or `-->` starts, or -1. */
+function closerAt(text: string, from = 0): number {
+  const a = text.indexOf('*/', from);
+  const b = text.indexOf('-->', from);
   if (a === -1) return b;
   if (b === -1) return a;
   return Math.min(a, b);
@@ -106,14 +107,6 @@ function findCloser(s: string): number {
 
 function closerLength(s: string, at: number): number {
   return s.startsWith('-->', at) ? 3 : 2;
-}
-
-function nextCloser(text: string, from: number): number {
-  const a = text.indexOf('*/', from);
-  const b = text.indexOf('-->', from);
-  if (a === -1) return b;
-  if (b === -1) return a;
-  return Math.min(a, b);
 }
 
 export interface SuppressionRun {

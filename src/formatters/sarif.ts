@@ -108,13 +108,8 @@ function relatedLocation(r: RelatedLocation, i: number) {
 function region(at: { line: number; column: number; endLine?: number; endColumn?: number }) {
   const startLine = Math.max(1, at.line);
   const startColumn = Math.max(1, at.column);
-  let endLine = Math.max(startLine, at.endLine ?? startLine);
-  let endColumn = at.endColumn ?? startColumn;
-  if (endLine === startLine && endColumn < startColumn) endColumn = startColumn;
-  if (endColumn < 1) {
-    endLine = startLine;
-    endColumn = startColumn;
-  }
+  const endLine = Math.max(startLine, at.endLine ?? startLine);
+  const endColumn = Math.max(endLine === startLine ? startColumn : 1, at.endColumn ?? startColumn);
   return { startLine, startColumn, endLine, endColumn };
 }
 
@@ -139,7 +134,7 @@ function directoryUri(dir: string): string {
  * `primaryLocationLineHash` is the key GitHub matches alerts on; when it is
  * present the upload action does not compute its own.
  */
-export function fingerprintAll(findings: Finding[], readText: (file: string) => string | undefined): Record<string, string>[] {
+function fingerprintAll(findings: Finding[], readText: (file: string) => string | undefined): Record<string, string>[] {
   const lines = new Map<string, string[] | undefined>();
   const linesOf = (file: string) => {
     if (!lines.has(file)) lines.set(file, readText(file)?.split(/\r\n|\r|\n/));

@@ -80,7 +80,6 @@ export function generateProbes(entries: OriginEntry[], trustedOrigins: string[] 
   const byOrigin = new Map<string, Probe>();
   const add = (origin: string, kind: ProbeKind, seed?: Seed) => {
     if (byOrigin.has(origin)) return;
-    if (kind !== 'trusted' && byOrigin.size >= MAX_TRUSTED + MAX_PROBES) return;
     const p: Probe = { origin, kind, attacker: isAttacker(origin, kind, trustedDomains) };
     if (seed) {
       p.from = seed.origin;

@@ -150,8 +150,9 @@ for (const [id, c] of Object.entries(cases)) {
       // Files the extractor never reads, and code that only looks similar.
       { code: PRE + c.code, filename: 'src/types.d.ts', ...options },
       { code: `const notCors = (o) => o;\n${c.code.replace(/cors\(/g, 'notCors(').replace(/Access-Control-/g, 'X-Control-')}`, filename: JS_FILE, ...options },
-      // corslint's own suppression comments hold in the editor too.
-      { code: `${PRE}// corslint-disable-next-line ${id} -- intended\n${c.code}`, filename: JS_FILE, ...options },
+      // corslint's own suppression comments hold in the editor too (one above
+      // each line, wherever the rule places its finding; unused ones are the CLI's to report).
+      { code: PRE + c.code.replace(/^(?=.)/gm, `// corslint-disable-next-line ${id} -- intended\n`), filename: JS_FILE, ...options },
     ],
     invalid: [
       {

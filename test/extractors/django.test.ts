@@ -349,6 +349,28 @@ describe('django extractor: split settings', () => {
     expect(value(policies[0]!.origins)[0]).toMatchObject({ kind: 'any', loc: { file: 'srv/settings/components/b_cors.py', line: 1 } });
   });
 
+  it('include(*paths) with an environment-named file follows the default environment as a fallback', async () => {
+    const { policies } = await project({
+      'srv/settings/__init__.py': [
+        'from os import environ',
+        'from split_settings.tools import include, optional',
+        "environ.setdefault('DJANGO_ENV', 'development')",
+        "_ENV = environ['DJANGO_ENV']",
+        "_base = ('components/common.py', f'environments/{_ENV}.py', optional('environments/local.py'))",
+        'include(*_base)',
+      ].join('\n'),
+      'srv/settings/components/common.py': 'INSTALLED_APPS = ["corsheaders"]\nCORS_ALLOWED_ORIGINS = ["https://a.example.com"]\n',
+      'srv/settings/environments/development.py': 'CORS_ALLOW_ALL_ORIGINS = True\n',
+      'srv/settings/environments/production.py': 'CORS_ALLOW_CREDENTIALS = True\n',
+    });
+    // Only __init__.py is loadable: the components and environments are building blocks.
+    expect(policies.map((p) => p.loc.file)).toEqual(['srv/settings/__init__.py']);
+    const p = policies[0]!;
+    expect(p.origins).toMatchObject({ known: false, variable: 'DJANGO_ENV' });
+    expect((p.origins as { fallback?: OriginEntry[] }).fallback?.map(describe1)).toEqual(['any']);
+    expect(value(p.credentials)).toBe(false);
+  });
+
   it('an import cycle does not hang', async () => {
     const { policies } = await project({
       'p/settings/a.py': 'from .b import *\nINSTALLED_APPS = ["corsheaders"]\nCORS_ALLOWED_ORIGINS = ["https://a.example.com"]\n',

@@ -100,6 +100,8 @@ export function callRef(name: string, a: Args, loc: Loc, text: string, invoke: I
       const d = arg(a, 1, 'delimiter');
       return { t: 'csv', delimiter: d && d.t === 'str' ? d.v : ',', loc };
     }
+    case 'split_settings.tools.optional':
+      return { t: 'optional', path: a.positional[0] ?? opaque(text, loc), loc };
     case 'environ.Env':
     case 'environ.FileAwareEnv':
     case 'environ.environ.Env':

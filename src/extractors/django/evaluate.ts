@@ -4,7 +4,7 @@ import { ParseError } from '../../model/index.js';
 import { expandInclude, resolveModule } from './modules.js';
 import type { Node } from './parser.js';
 import { nodeLoc, withTree } from './parser.js';
-import type { Invoke } from './calls.js';
+import type { Args, Invoke } from './calls.js';
 import { callBuiltin, callMethod, callRef, constantRef } from './calls.js';
 import { cookFStringSegment, cookLiteral, splitLiteral } from './strings.js';
 import type { KnownPy, PyVal } from './values.js';
@@ -43,6 +43,8 @@ interface ExecState {
   deps: Set<string>;
   /** An import of a repository module failed inside the current `try` body. */
   importFailed: boolean;
+  /** Environment defaults set with os.environ.setdefault. */
+  envDefaults: Map<string, PyVal>;
 }
 
 type Locals = Map<string, PyVal> | undefined;
@@ -73,6 +75,7 @@ export class SettingsEvaluator {
       reads: new Set(),
       deps: new Set(),
       importFailed: false,
+      envDefaults: new Map(),
     };
     try {
       withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
@@ -223,23 +226,44 @@ export class SettingsEvaluator {
     }
     const callee = this.ev(fn, st, undefined);
     if (callee.t === 'ref' && callee.name === 'split_settings.tools.include') this.execInclude(args, st);
+    if (callee.t === 'ref' && callee.name === 'os.environ.setdefault') {
+      // `os.environ.setdefault('DJANGO_ENV', 'development')`: later lookups of it fall back to that.
+      const { positional } = this.evalArgs(args, st, undefined);
+      const [k, d] = positional;
+      if (k?.t === 'str' && d && !st.envDefaults.has(k.v)) st.envDefaults.set(k.v, d);
+    }
   }
 
   private execInclude(args: Node, st: ExecState): void {
+    const items: PyVal[] = [];
     for (const a of args.namedChildren) {
-      if (!a) continue;
-      let pattern: PyVal;
-      let optional = false;
-      if (a.type === 'call' && this.ev(a.childForFieldName('function')!, st, undefined).t === 'ref') {
-        const callee = this.ev(a.childForFieldName('function')!, st, undefined);
-        optional = callee.t === 'ref' && callee.name === 'split_settings.tools.optional';
-        const inner = a.childForFieldName('arguments')?.namedChildren[0];
-        pattern = inner ? this.ev(inner, st, undefined) : opaque('include()', this.loc(st, a));
-      } else pattern = this.ev(a, st, undefined);
-      if (pattern.t !== 'str') continue;
-      const files = expandInclude(pattern.v, st.absPath, (p) => this.host.read(p) !== undefined);
-      if (!files.length && !optional) st.importFailed = true;
-      for (const f of files) this.execInto(f, st);
+      if (!a || a.type === 'comment' || a.type === 'keyword_argument') continue;
+      if (a.type === 'list_splat') {
+        // include(*_base_settings)
+        const inner = this.ev(a.namedChildren[0]!, st, undefined);
+        const more = iterate(inner);
+        if (more) items.push(...more);
+        continue;
+      }
+      items.push(this.ev(a, st, undefined));
+    }
+    const exists = (p: string) => this.host.read(p) !== undefined;
+    for (const item of items) {
+      const optional = item.t === 'optional';
+      const pattern = item.t === 'optional' ? item.path : item;
+      if (pattern.t === 'str') {
+        const files = expandInclude(pattern.v, st.absPath, exists);
+        if (!files.length && !optional) st.importFailed = true;
+        for (const f of files) this.execInto(f, st);
+        continue;
+      }
+      // f'environments/{ENV}.py': only the file the variable's fallback names can be followed, as a
+      // branch taken when the variable is unset (DJANGO_ENV=production picks another file).
+      const fb = pattern.t === 'unknown' ? fallbackOf(pattern) : undefined;
+      if (pattern.t !== 'unknown' || !fb || fb.t !== 'str') continue;
+      const alt: ExecState = { ...st, env: new Map(st.env) };
+      for (const f of expandInclude(fb.v, st.absPath, exists)) this.execInto(f, alt);
+      this.merge(st, alt.env, st.env, pattern.reason, pattern.variable, true);
     }
   }
 
@@ -360,21 +384,30 @@ export class SettingsEvaluator {
     const fbTruth = fb ? truthy(fb) : undefined;
     const reason = c.t === 'unknown' ? c.reason : `the condition \`${cond.text}\``;
     const variable = c.t === 'unknown' ? c.variable : undefined;
-    const names = new Set([...thenSt.env.keys(), ...elseSt.env.keys()]);
-    for (const k of names) {
-      const a = thenSt.env.get(k);
-      const b = elseSt.env.get(k);
-      if (a === b) {
-        if (a) st.env.set(k, a);
+    this.merge(st, thenSt.env, elseSt.env, reason, variable, fbTruth);
+    if (thenSt.importFailed || elseSt.importFailed) st.importFailed = true;
+  }
+
+  /**
+   * Two namespaces the module may end up with: each name they bind
+   * differently becomes unknown, with the fallback of the one `fbTruth`
+   * selects (true → `a`; undefined → no fallback). A name only one of them
+   * binds falls back to "unset" (the setting's default).
+   */
+  private merge(st: ExecState, a: Map<string, Binding>, b: Map<string, Binding>, reason: string, variable: string | undefined, fbTruth: boolean | undefined): void {
+    for (const k of new Set([...a.keys(), ...b.keys()])) {
+      const x = a.get(k);
+      const y = b.get(k);
+      if (x === y) {
+        if (x) st.env.set(k, x);
         continue;
       }
-      const shown = a !== st.env.get(k) && a ? a : b!;
-      const pick = fbTruth === undefined ? undefined : fbTruth ? a : b;
+      const shown = x !== st.env.get(k) && x ? x : y!;
+      const pick = fbTruth === undefined ? undefined : fbTruth ? x : y;
       const chosen: PyVal | undefined = fbTruth === undefined ? undefined : pick ? pick.value : { t: 'absent', loc: shown.stmt };
       const fallback = chosen ? (chosen.t === 'absent' ? chosen : fallbackOf(chosen)) : undefined;
       st.env.set(k, { ...shown, value: opaque(`${k} depends on ${reason}`, shown.value.loc, fallback, variable) });
     }
-    if (thenSt.importFailed || elseSt.importFailed) st.importFailed = true;
   }
 
   private execTry(s: Node, st: ExecState): void {
@@ -608,7 +641,10 @@ export class SettingsEvaluator {
     if (subs.length !== 1 || subs[0]!.type === 'slice') return opaque(n.text, loc);
     const key = this.ev(subs[0]!, st, locals);
     if (obj.t === 'ref' && obj.name === 'os.environ') {
-      return key.t === 'str' ? opaque(`os.environ['${key.v}']`, loc, undefined, key.v) : opaque(n.text, loc);
+      if (key.t !== 'str') return opaque(n.text, loc);
+      const d = st.envDefaults.get(key.v);
+      const fb = d ? fallbackOf(d) : undefined;
+      return opaque(`os.environ['${key.v}']`, loc, fb, key.v);
     }
     return lift([obj, key], loc, ([o, k]) => {
       if (o!.t === 'seq' && k!.t === 'num') {
@@ -722,18 +758,27 @@ export class SettingsEvaluator {
       const objNode = fn.childForFieldName('object')!;
       const attr = fn.childForFieldName('attribute')!.text;
       const obj = this.ev(objNode, st, locals);
-      if (obj.t === 'ref') return callRef(`${obj.name}.${attr}`, args, loc, n.text, invoke);
+      if (obj.t === 'ref') return callRef(`${obj.name}.${attr}`, this.withEnvDefault(`${obj.name}.${attr}`, args, st), loc, n.text, invoke);
       if (obj.t === 'env') return callRef(`environ.Env#${attr}`, args, loc, n.text, invoke, obj);
       return callMethod(obj, attr, args, loc, n.text);
     }
     const callee = this.ev(fn, st, locals);
     if (callee.t === 'ref') {
       if (callee.name.startsWith('builtins.')) return callBuiltin(callee.name.slice(9), args, loc, n.text);
-      return callRef(callee.name, args, loc, n.text, invoke);
+      return callRef(callee.name, this.withEnvDefault(callee.name, args, st), loc, n.text, invoke);
     }
     if (callee.t === 'env') return callRef('environ.Env#__call__', args, loc, n.text, invoke, callee);
     if (callee.t === 'lambda') return this.callLambda(callee, args.positional, st, loc);
     return opaque(n.text.length > 60 ? `${n.text.slice(0, 57)}...` : n.text, loc);
+  }
+
+  /** `os.environ.get('X')` after `os.environ.setdefault('X', d)` falls back to `d`. */
+  private withEnvDefault(name: string, args: Args, st: ExecState): Args {
+    if (name !== 'os.environ.get' && name !== 'os.getenv') return args;
+    const k = args.positional[0];
+    if (args.positional.length !== 1 || args.keywords.has('default') || k?.t !== 'str') return args;
+    const d = st.envDefaults.get(k.v);
+    return d ? { positional: [k, d], keywords: args.keywords } : args;
   }
 
   callLambda(f: Extract<PyVal, { t: 'lambda' }>, args: PyVal[], st: ExecState, loc: Loc): PyVal {

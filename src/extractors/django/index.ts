@@ -94,6 +94,7 @@ function policyFor(abs: string, module: ModuleResult, ctx: ExtractContext, run: 
   if (![...module.env.keys()].some((k) => k.startsWith('CORS_') && isAssigned(module, k))) return undefined;
   const display = ctx.displayPath(abs);
   if (!looksLikeDjango(display, abs, module, ctx)) return undefined;
+  if (!usesCorsHeaders(abs, module, ctx)) return undefined;
   run.emitted.add(abs);
   const version = options.version ?? detectVersion(abs, ctx.root, (p) => ctx.readFile(p))?.version;
   return buildPolicy({ module, file: display, version });
@@ -159,6 +160,19 @@ function looksLikeDjango(display: string, abs: string, module: ModuleResult, ctx
     if (t && DJANGO_MARKERS.test(t)) return true;
   }
   return false;
+}
+
+/**
+ * CORS_* settings read by a project's own middleware are not
+ * django-cors-headers': when MIDDLEWARE is visible and nothing the settings
+ * load mentions `corsheaders` (not INSTALLED_APPS, not MIDDLEWARE), the
+ * package is not in use. With MIDDLEWARE out of sight we cannot tell, and
+ * read the settings as django-cors-headers'.
+ */
+function usesCorsHeaders(abs: string, module: ModuleResult, ctx: ExtractContext): boolean {
+  const mw = module.env.get('MIDDLEWARE')?.value;
+  if (!mw || mw.t !== 'seq') return true;
+  return [abs, ...module.deps].some((f) => ctx.readFile(f)?.includes('corsheaders'));
 }
 
 /**

@@ -107,8 +107,10 @@ function globSegment(seg: string): RegExp {
 export function starImportSpecs(text: string): { stars: string[]; includes: string[] } {
   const stars = [...text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*/gm)].map((m) => m[1]!).filter(Boolean);
   const includes: string[] = [];
-  for (const call of text.matchAll(/\binclude\s*\(([^)]*(?:\([^)]*\)[^)]*)*)\)/g)) {
-    for (const s of call[1]!.matchAll(/(['"])([^'"\n]+)\1/g)) includes.push(s[2]!);
+  // split-settings paths are often kept in a tuple first (`include(*_base_settings)`): every
+  // '....py' string counts, and an f-string's `{...}` part matches any name.
+  if (text.includes('split_settings')) {
+    for (const m of text.matchAll(/(['"])([^'"\n]+\.py)\1/g)) includes.push(m[2]!.replace(/\{[^}]*\}/g, '*'));
   }
   return { stars, includes };
 }

@@ -22,6 +22,8 @@ export type PyVal =
   /** A decouple `Csv(...)` caster. */
   | { t: 'csv'; delimiter: string; loc: Loc }
   | { t: 'lambda'; params: string[]; body: unknown; file: string; loc: Loc }
+  /** split-settings `optional('local.py')`: an include that may be missing. */
+  | { t: 'optional'; path: PyVal; loc: Loc }
   /** A name the module never bound (or `del`eted): reading it would fail; a setting left unset. */
   | { t: 'absent'; loc: Loc }
   | Opaque;
