@@ -7,6 +7,7 @@ import { iterate } from './evaluate.js';
 import type { KnownPy, PyVal } from './values.js';
 import { fallbackOf, firstUnknown, truthy } from './values.js';
 import { compareVersions } from './version.js';
+import { editDistance } from '../../util/edit-distance.js';
 
 /** django-cors-headers settings with their pre-3.5.0 aliases (conf.py: the new name wins). */
 export const RENAMED: Record<string, string> = {
@@ -251,19 +252,6 @@ export function closest(key: string, candidates: string[]): string | undefined {
   return best && bestD <= Math.max(3, Math.floor(key.length / 4)) ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
 
 function inlineFlags(flags: string): string {
   const f = flags.replace(/[^imsx]/g, '');

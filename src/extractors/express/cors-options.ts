@@ -2,6 +2,7 @@ import type { Loc, OriginEntry, OriginForm, Policy, UnknownOption, Val } from '.
 import { known, unknown } from '../../model/index.js';
 import type { AV, Mode, PropEntry, UnknownSpread } from './evaluate.js';
 import { lookupKey, truthy } from './evaluate.js';
+import { editDistance as distance } from '../../util/edit-distance.js';
 
 /** The options cors 2.8.x reads (lib/index.js); any other key is ignored by the package. */
 export const CORS_OPTIONS = [
@@ -62,19 +63,6 @@ export function suggestOption(key: string): string | undefined {
   return best;
 }
 
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
 
 /** An `origin` value as cors reads it: entries plus how it is applied. */
 export interface OriginValue {

@@ -1,3 +1,5 @@
+import { editDistance as levenshtein } from '../../util/edit-distance.js';
+
 /** The options php-cors reads from config/cors.php, snake_case and the barryvdh camelCase spelling. */
 export const SNAKE_KEYS = [
   'paths',
@@ -73,16 +75,3 @@ export function suggestKey(key: string, accepted: readonly string[]): string | u
   return undefined;
 }
 
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
