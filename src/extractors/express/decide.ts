@@ -99,7 +99,11 @@ export function decide<E>(set: PathSet<E>, outcomeOf: (p: Path<E>) => Outcome): 
     if (exactAccepted[i] && !covered) entries.push({ kind: 'exact', origin: e.v, loc: e.loc });
     if (!exactAccepted[i] && covered) return predicate('a pattern with exceptions');
   }
-  for (const r of kept) entries.push({ kind: 'regex', source: r.source, flags: r.flags, flavor: 'js', loc: r.loc });
+  for (const r of kept) {
+    // A string test (`origin.endsWith('.example.com')`) is reported as the check it is.
+    if (r.check) entries.push({ kind: 'check', test: { op: r.check.op, value: r.check.value }, description: r.check.text, loc: r.loc });
+    else entries.push({ kind: 'regex', source: r.source, flags: r.flags, flavor: 'js', loc: r.loc });
+  }
   return acceptLoc ? { k: 'allowlist', entries, acceptLoc } : { k: 'allowlist', entries };
 }
 

@@ -20,10 +20,24 @@ export type AtomKind =
   | { k: 'in'; values: { v: string; loc: Loc }[] } // list.includes(origin), set.has(origin), indexOf(...) !== -1
   | { k: 'index0'; values: { v: string; loc: Loc }[] } // `if (list.indexOf(origin))`: true unless it is the first entry
   | { k: 'eq'; value: string; loc: Loc } // origin === 'https://a'
-  | { k: 're'; source: string; flags: string; loc: Loc } // /re/.test(origin)
+  | { k: 're'; source: string; flags: string; loc: Loc; check?: StringTest } // /re/.test(origin); a string test as its equivalent regex
   | { k: 'present' } // origin is truthy (a request with an Origin header)
   | { k: 'method'; value: string } // req.method === 'OPTIONS'
   | { k: 'unknown'; description: string; vars: string[]; loc: Loc };
+
+/** `origin.endsWith('.example.com')` and the like: decided as the equivalent regex, reported as the check it is (OriginCheck). */
+export interface StringTest {
+  op: 'startsWith' | 'endsWith' | 'includes';
+  value: string;
+  /** The condition as written, for messages. */
+  text: string;
+}
+
+function stringTestAtom(test: StringTest, loc: Loc): Atom {
+  const esc = test.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const source = test.op === 'startsWith' ? `^${esc}` : test.op === 'endsWith' ? `${esc}$` : esc;
+  return { key: `re:/${source}/`, kind: { k: 're', source, flags: '', loc, check: test } };
+}
 
 export interface Atom {
   key: string;
@@ -440,6 +454,17 @@ class Runner<E> implements ExecCtx<E> {
     return { key: `u:${loc.file}:${loc.line}:${loc.column}`, kind: { k: 'unknown', description, vars: l.t === 'unknown' ? l.vars : [], loc } };
   }
 
+  /** `origin.indexOf('literal')` → the literal. */
+  private originIndexOf(e: ES.Expression): string | undefined {
+    const x = unwrap(e);
+    if (x.type !== 'CallExpression' || x.callee.type !== 'MemberExpression' || memberName(x.callee) !== 'indexOf') return undefined;
+    if (x.callee.object.type === 'Super' || !this.isOrigin(x.callee.object as ES.Expression)) return undefined;
+    const arg = x.arguments[0];
+    if (x.arguments.length !== 1 || !arg || arg.type === 'SpreadElement') return undefined;
+    const v = this.value(arg);
+    return v.t === 'str' ? v.v : undefined;
+  }
+
   /** `list.indexOf(origin)` → the list. */
   private indexOfCall(e: ES.Expression): { list: AV; node: ES.Expression } | undefined {
     const x = unwrap(e);
@@ -494,6 +519,29 @@ class Runner<E> implements ExecCtx<E> {
         }
       }
     }
+    // origin.indexOf('lit') compared with a number: a substring or prefix test.
+    for (const [a, b, flipped] of [
+      [x.left, x.right, false],
+      [x.right, x.left, true],
+    ] as const) {
+      const lit = this.originIndexOf(a);
+      if (lit === undefined) continue;
+      const n = this.value(b);
+      if (n.t !== 'num') return undefined;
+      const rel = (i: number) => cmp(flipped ? flip(op) : op, i, n.v);
+      const missing = rel(-1);
+      const first = rel(0);
+      const later = rel(Number.MAX_SAFE_INTEGER);
+      if (missing === undefined || first === undefined || later === undefined) return undefined;
+      const text = sourceOf(x as Node, this.mod.text) ?? `origin.indexOf('${lit}')`;
+      const loc = locOf(x, this.mod.file);
+      if (first === later) {
+        if (first === missing) return missing;
+        return this.choose(stringTestAtom({ op: 'includes', value: lit, text }, loc)) ? first : missing;
+      }
+      if (later === missing) return this.choose(stringTestAtom({ op: 'startsWith', value: lit, text }, loc)) ? first : missing;
+      return undefined;
+    }
     // list.indexOf(origin) compared with a number
     for (const [a, b, flipped] of [
       [x.left, x.right, false],
@@ -534,6 +582,13 @@ class Runner<E> implements ExecCtx<E> {
       const idx = this.indexOfCall(x);
       if (idx) return this.choose(this.listAtom('index0', idx, x));
       return undefined;
+    }
+    // origin.endsWith('.example.com'), startsWith, includes with a written string.
+    if ((name === 'startsWith' || name === 'endsWith' || name === 'includes') && this.isOrigin(recvNode) && x.arguments.length === 1) {
+      const v = this.value(arg);
+      if (v.t !== 'str') return undefined;
+      const text = sourceOf(x as Node, this.mod.text) ?? `origin.${name}('${v.v}')`;
+      return this.choose(stringTestAtom({ op: name, value: v.v, text }, locOf(x, this.mod.file)));
     }
     if (name === 'test' && this.isOrigin(arg)) {
       const re = this.value(recvNode);
@@ -658,7 +713,7 @@ export function atomValue(a: AtomKind, s: Scenario, regexIndex: (key: string) =>
 
 export class PathSet<E> {
   readonly exact: { v: string; loc: Loc }[] = [];
-  readonly regexes: { key: string; source: string; flags: string; loc: Loc }[] = [];
+  readonly regexes: { key: string; source: string; flags: string; loc: Loc; check?: StringTest }[] = [];
   readonly methods: string[] = ['GET'];
   readonly unknownAtoms: Extract<AtomKind, { k: 'unknown' }>[] = [];
 
@@ -668,7 +723,7 @@ export class PathSet<E> {
         const a = atom.kind;
         if (a.k === 'in' || a.k === 'index0') for (const v of a.values) this.addExact(v);
         else if (a.k === 'eq') this.addExact({ v: a.value, loc: a.loc });
-        else if (a.k === 're' && !this.regexes.some((r) => r.key === atom.key)) this.regexes.push({ key: atom.key, source: a.source, flags: a.flags, loc: a.loc });
+        else if (a.k === 're' && !this.regexes.some((r) => r.key === atom.key)) this.regexes.push({ key: atom.key, source: a.source, flags: a.flags, loc: a.loc, ...(a.check ? { check: a.check } : {}) });
         else if (a.k === 'method' && !this.methods.includes(a.value)) this.methods.push(a.value);
         else if (a.k === 'unknown' && !this.unknownAtoms.some((u) => u.loc === a.loc)) this.unknownAtoms.push(a);
       }
