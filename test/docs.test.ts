@@ -22,6 +22,13 @@ describe('rule docs', () => {
     expect([...ids].filter((id) => !pages.includes(id))).toEqual([]);
   });
 
+  it('the README rule table has a row for every rule, with its default severity', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| \[([a-z-]+)\]\(docs\/rules\/\1\.md\) \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+    expect([...ids].filter((id) => !rows.has(id))).toEqual([]);
+    for (const rule of allRules) expect(rows.get(rule.meta.id), rule.meta.id).toMatch(new RegExp(`^${rule.meta.defaultSeverity}\\b`));
+  });
+
   it('every page names a rule that exists', () => {
     expect(pages.filter((p) => !ids.has(p))).toEqual([]);
   });
