@@ -38,9 +38,9 @@ export const untrustedOrigin: Rule = {
     scope: 'policy',
   },
   check(ctx) {
-    const trusted = ctx.project.trustedOrigins;
-    if (!trusted?.length) return;
     for (const policy of ctx.project.policies) {
+      const trusted = ctx.project.trustedOriginsFor?.(policy.loc.file) ?? ctx.project.trustedOrigins;
+      if (!trusted?.length) continue;
       const pp = probePolicy(ctx, policy, trusted);
       if (pp.reflectsAny) continue;
       const open = openSuffixes(pp);

@@ -18,24 +18,42 @@ export interface LayerLink {
  * the upstream's port is a port the app listens on (app.listen, uvicorn
  * --port, php artisan serve, manage.py runserver, Dockerfile EXPOSE), the
  * upstream host is a docker-compose service built from the app's directory,
- * or the repository holds exactly one app with a CORS policy.
+ * or it is the only app with a CORS policy near the proxy.
+ *
+ * Candidates are the apps of the nearest folder, from the proxy's own folder
+ * upwards, that holds any app with a CORS policy: a deployment's nginx config
+ * sits beside or above the apps it fronts, and a repository of several
+ * deployments must not link one deployment's nginx to another's app because
+ * both happen to use port 8080.
  */
 export function linkLayers(project: ProjectView): LayerLink[] {
   const apps = project.policies.filter((p) => p.layer === 'app');
   if (apps.length === 0) return [];
-  const appDirs = [...new Set(apps.map((a) => appDir(a.loc.file, project.facts)))];
+  // Display paths are relative to the working directory; "top-level folder" means below the linted root.
+  const rootRel = path.relative(project.cwd ?? process.cwd(), project.root).split(path.sep).join('/');
+  const dirOf = new Map(apps.map((a) => [a, appDir(a.loc.file, project.facts, rootRel)]));
   const out: LayerLink[] = [];
   for (const proxy of project.policies) {
     if (proxy.framework !== 'nginx' || !programOf(proxy)) continue;
+    const { dir, near } = nearestApps(path.posix.dirname(proxy.loc.file), apps);
+    const appDirs = new Set(near.map((a) => dirOf.get(a)));
+    const where = dir === '' || dir === '.' ? 'the repository holds' : `${dir}/ holds`;
     for (const { upstream, hidden } of nginxUpstreams(proxy)) {
-      for (const app of apps) {
+      for (const app of near) {
         if (!pathsOverlap(proxy, upstream, app)) continue;
-        const evidence = evidenceFor(upstream, app, project.facts) ?? (appDirs.length === 1 ? `the repository holds one app with a CORS policy (${app.loc.file})` : undefined);
+        const evidence = evidenceFor(upstream, app, project.facts) ?? (appDirs.size === 1 ? `${where} one app with a CORS policy (${app.loc.file})` : undefined);
         if (evidence) out.push({ proxy, upstream, hidden, app, evidence });
       }
     }
   }
   return out;
+}
+
+function nearestApps(start: string, apps: Policy[]): { dir: string; near: Policy[] } {
+  for (let dir = start; ; dir = path.posix.dirname(dir)) {
+    const near = apps.filter((a) => within(path.posix.dirname(a.loc.file), dir));
+    if (near.length || dir === '.' || dir === '/' || dir === '' || dir === '..' || dir.endsWith('/..')) return { dir, near };
+  }
 }
 
 function evidenceFor(u: Upstream, app: Policy, facts: ProjectFact[]): string | undefined {
@@ -63,7 +81,7 @@ function evidenceFor(u: Upstream, app: Policy, facts: ProjectFact[]): string | u
 }
 
 /** The directory an app lives in: the nearest one holding a listen or compose fact above its policy, else the policy's own. */
-function appDir(file: string, facts: ProjectFact[]): string {
+function appDir(file: string, facts: ProjectFact[], rootRel: string): string {
   const dir = path.posix.dirname(file);
   let best: string | undefined;
   for (const f of facts) {
@@ -71,7 +89,7 @@ function appDir(file: string, facts: ProjectFact[]): string {
     const d = f.kind === 'compose-service' && typeof f.data.context === 'string' ? f.data.context : factDirOf(f);
     if (within(dir, d) && (!best || d.length > best.length)) best = d;
   }
-  return best ?? topDir(dir);
+  return best ?? topDir(dir, rootRel);
 }
 
 /** Where a fact's app lives: its file's directory, or the directory a docker-compose command runs in. */
@@ -80,8 +98,10 @@ function factDirOf(f: ProjectFact): string {
 }
 
 /** Apps in one repository usually sit in their own top-level folder (backend/, api/); a lone app sits at the root. */
-function topDir(dir: string): string {
-  return dir.split('/').slice(0, 2).join('/');
+function topDir(dir: string, rootRel: string): string {
+  if (rootRel === '' || rootRel === '.') return dir.split('/').slice(0, 1).join('/');
+  if (!within(dir, rootRel) || dir === rootRel) return dir;
+  return `${rootRel}/${dir.slice(rootRel.length + 1).split('/')[0]}`;
 }
 
 /** `dir` is `base` or below it ('' and '.' are the root). */

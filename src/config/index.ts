@@ -1,4 +1,5 @@
 export { ConfigError } from './errors.js';
-export { CONFIG_FILE, loadConfig, type LoadedConfig } from './load.js';
+export { CONFIG_FILE, discoverConfigIn, loadConfig, type LoadedConfig } from './load.js';
 export { originProblem, validateConfig, type CorslintConfig } from './validate.js';
-export { effectiveSettings, type Settings, type SettingsOptions } from './settings.js';
+export { effectiveSettings, settingsOf, type Settings, type SettingsOptions } from './settings.js';
+export { ConfigTree, type GoverningSettings } from './tree.js';

@@ -21,9 +21,14 @@ export function loadConfig(root: string, knownRules: readonly string[], explicit
     const file = path.resolve(cwd, explicit);
     return { config: readConfigFile(file, explicit, knownRules), file };
   }
-  const own = path.join(root, CONFIG_FILE);
+  return discoverConfigIn(root, knownRules, cwd) ?? { config: {} };
+}
+
+/** `corslint.config.json` in `dir`, else the `"corslint"` key of its package.json, else undefined. */
+export function discoverConfigIn(dir: string, knownRules: readonly string[], cwd = process.cwd()): LoadedConfig | undefined {
+  const own = path.join(dir, CONFIG_FILE);
   if (existsSync(own)) return { config: readConfigFile(own, displayName(own, cwd), knownRules), file: own };
-  const pkg = path.join(root, 'package.json');
+  const pkg = path.join(dir, 'package.json');
   if (existsSync(pkg)) {
     const display = displayName(pkg, cwd);
     const json = parseJson(pkg, display);
@@ -31,7 +36,7 @@ export function loadConfig(root: string, knownRules: readonly string[], explicit
       return { config: validateConfig((json as Record<string, unknown>).corslint, `${display} "corslint"`, knownRules), file: pkg };
     }
   }
-  return { config: {} };
+  return undefined;
 }
 
 function readConfigFile(file: string, display: string, knownRules: readonly string[]): CorslintConfig {

@@ -1,5 +1,5 @@
 import type { Severity } from '../model/index.js';
-import { loadConfig } from './load.js';
+import { loadConfig, type LoadedConfig } from './load.js';
 
 export interface SettingsOptions {
   /** A configuration file (--config); false: do not look for one. Default: discover it at the project root. */
@@ -20,6 +20,10 @@ export interface Settings {
 /** The configuration file's settings with the caller's options on top (options win; ignore globs add up). */
 export function effectiveSettings(root: string, cwd: string, options: SettingsOptions, knownRules: readonly string[]): Settings {
   const loaded = options.config === false ? { config: {} } : loadConfig(root, knownRules, options.config, cwd);
+  return settingsOf(loaded, options);
+}
+
+export function settingsOf(loaded: LoadedConfig, options: SettingsOptions): Settings {
   const c = loaded.config;
   const s: Settings = {
     rules: { ...c.rules, ...options.rules },
@@ -27,6 +31,6 @@ export function effectiveSettings(root: string, cwd: string, options: SettingsOp
   };
   const trusted = options.trustedOrigins ?? c.trustedOrigins;
   if (trusted) s.trustedOrigins = trusted;
-  if ('file' in loaded && loaded.file) s.configFile = loaded.file;
+  if (loaded.file) s.configFile = loaded.file;
   return s;
 }

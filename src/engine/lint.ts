@@ -7,6 +7,8 @@ import { readSourceFile } from '../discover/read.js';
 import { extractors as defaultExtractors } from '../extractors/index.js';
 import { allRules } from '../../rules/index.js';
 import { effectiveSettings } from '../config/settings.js';
+import { ConfigTree } from '../config/tree.js';
+import ignore from 'ignore';
 import { runRules, severityOf } from './run-rules.js';
 import { applySuppressions } from './suppressions.js';
 import { unusedSuppression } from '../../rules/unused-suppression.js';
@@ -53,7 +55,17 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const targets = paths.length ? paths : ['.'];
   const root = projectRoot(targets, cwd);
-  const settings = effectiveSettings(root, cwd, options, allRules.map((r) => r.meta.id));
+  const ruleIds = allRules.map((r) => r.meta.id);
+  const settings = effectiveSettings(root, cwd, options, ruleIds);
+  const configs = new ConfigTree(root, cwd, settings, options, ruleIds);
+  const nestedIgnores = new Map<string, ReturnType<typeof ignore>>();
+  const ignoredByNestedConfig = (abs: string): boolean => {
+    const g = configs.forFile(abs);
+    if (g.dir === root || g.settings.ignore.length === 0) return false;
+    let ig = nestedIgnores.get(g.dir);
+    if (!ig) nestedIgnores.set(g.dir, (ig = ignore().add(g.settings.ignore)));
+    return ig.ignores(path.relative(g.dir, abs).split(path.sep).join('/'));
+  };
   const files = await discoverFiles(targets, cwd, settings.ignore);
   const extractors = options.extractors ?? defaultExtractors;
 
@@ -77,7 +89,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   for (const abs of files) {
     const rel = path.relative(root, abs).split(path.sep).join('/');
     const byPath = extractors.filter((e) => e.matchesPath(rel));
-    if (byPath.length === 0) continue;
+    if (byPath.length === 0 || ignoredByNestedConfig(abs)) continue;
     const r = readSourceFile(abs);
     if (r.kind === 'skipped') {
       filesSkipped++;
@@ -107,6 +119,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     parseErrors,
     severities: settings.rules,
     trustedOrigins: settings.trustedOrigins,
+    settingsFor: (file) => {
+      const s = configs.forFile(path.resolve(cwd, file)).settings;
+      return { severities: s.rules, trustedOrigins: s.trustedOrigins };
+    },
   });
   const findings = applySuppressions(ruleFindings, {
     files: policies.map((p) => p.loc.file),

@@ -12,6 +12,11 @@ export interface RuleRun {
   parseErrors: Finding[];
   severities: Record<string, Severity>;
   trustedOrigins?: string[];
+  /**
+   * The settings that govern a finding's file (display path), when nested
+   * configurations may differ from the root's (see src/config/tree.ts).
+   */
+  settingsFor?: (file: string) => { severities: Record<string, Severity>; trustedOrigins?: string[] };
 }
 
 export function severityOf(rule: Rule, severities: Record<string, Severity>, trustedOrigins?: string[]): Severity {
@@ -24,17 +29,30 @@ export function severityOf(rule: Rule, severities: Record<string, Severity>, tru
 
 export function runRules(rules: Rule[], run: RuleRun): Finding[] {
   const findings: Finding[] = [];
-  const parseSeverity = severities(run, 'parse-error');
-  if (parseSeverity !== 'off') findings.push(...run.parseErrors.map((f) => ({ ...f, severity: parseSeverity })));
+  const governing = (file: string) => run.settingsFor?.(file) ?? run;
+  for (const f of run.parseErrors) {
+    const severity = governing(f.file).severities['parse-error'] ?? 'error';
+    if (severity !== 'off') findings.push({ ...f, severity });
+  }
 
-  const project = { root: run.root, cwd: run.cwd, policies: run.policies, facts: run.facts, trustedOrigins: run.trustedOrigins };
+  const project = {
+    root: run.root,
+    cwd: run.cwd,
+    policies: run.policies,
+    facts: run.facts,
+    trustedOrigins: run.trustedOrigins,
+    trustedOriginsFor: (file: string) => governing(file).trustedOrigins,
+  };
   for (const rule of rules) {
-    const severity = severityOf(rule, run.severities, run.trustedOrigins);
-    if (severity === 'off') continue;
+    // With nested configurations a rule off at the root may be on below it: decide per finding.
+    if (!run.settingsFor && severityOf(rule, run.severities, run.trustedOrigins) === 'off') continue;
     const ctx: RuleContext = {
       project,
       evaluate,
       report(d: ReportDescriptor) {
+        const s = governing(d.loc.file);
+        const severity = severityOf(rule, s.severities, s.trustedOrigins);
+        if (severity === 'off') return;
         const f: Finding = {
           ruleId: rule.meta.id,
           severity,
@@ -53,10 +71,6 @@ export function runRules(rules: Rule[], run: RuleRun): Finding[] {
     rule.check(ctx);
   }
   return sortFindings(dedupe(findings));
-}
-
-function severities(run: RuleRun, id: string): Severity {
-  return run.severities[id] ?? 'error';
 }
 
 /** RULES.md decision 16: one options object used twice gives one finding. */

@@ -42,6 +42,8 @@ export interface ProjectView {
   facts: ProjectFact[];
   /** Trusted origins from the configuration (`untrusted-origin`). */
   trustedOrigins?: string[];
+  /** The trustedOrigins that govern a file (display path), when nested configurations may differ from the root's. */
+  trustedOriginsFor?: (file: string) => string[] | undefined;
 }
 
 export interface ProjectFact {

@@ -6,6 +6,16 @@ import { PikeProgram, Unsupported } from './vm.js';
 /** Origins are short; nothing longer is ever matched (the probes stay far below this). */
 export const MAX_INPUT = 2048;
 
+/** A match as RegExp.prototype.exec reports it. */
+export interface RegexMatch {
+  /** UTF-16 offset of the match. */
+  index: number;
+  /** The whole match, then each capturing group (undefined when it did not take part). */
+  captures: (string | undefined)[];
+  /** Named groups, when the pattern has any. */
+  groups?: Record<string, string | undefined>;
+}
+
 export interface OriginRegex {
   /** The pattern in JavaScript syntax with the flavour's implicit anchors made explicit. */
   translated: TranslatedRegex;
@@ -13,6 +23,12 @@ export interface OriginRegex {
   ast: AST.Pattern;
   /** Does the flavour's match function accept `input`? Linear time, or backtracking only on patterns that cannot blow up. */
   test(input: string): boolean;
+  /**
+   * The leftmost match at or after `from` (exactly at `from` when `sticky`),
+   * with its captures; null when there is none or the input is longer than
+   * an origin can be. Same time bound as `test`.
+   */
+  exec(input: string, from?: number, sticky?: boolean): RegexMatch | null;
   /** How `test` runs: the NFA simulation, or native RegExp for constructs it lacks on a structure that cannot backtrack badly. */
   engine: 'nfa' | 'native';
 }
@@ -55,14 +71,29 @@ function compileUncached(source: string, flags: string, flavor: RegexFlavor): Co
   };
   try {
     const prog = PikeProgram.compile(ast, mode);
-    return { ok: true, regex: { translated: regex, ast, engine: 'nfa', test: (s) => s.length <= MAX_INPUT && prog.test(s) } };
+    const exec = (s: string, from = 0, sticky = false): RegexMatch | null => {
+      if (s.length > MAX_INPUT) return null;
+      const m = prog.exec(s, from, sticky);
+      if (!m) return null;
+      const captures: (string | undefined)[] = [];
+      for (let k = 0; k <= prog.groupCount; k++) {
+        const [a, b] = [m.slots[2 * k]!, m.slots[2 * k + 1]!];
+        captures.push(a >= 0 && b >= 0 ? s.slice(a, b) : undefined);
+      }
+      const out: RegexMatch = { index: m.slots[0]!, captures };
+      if (prog.groupNames.size) out.groups = Object.fromEntries([...prog.groupNames].map(([k, name]) => [name, captures[k]]));
+      return out;
+    };
+    return { ok: true, regex: { translated: regex, ast, engine: 'nfa', test: (s) => s.length <= MAX_INPUT && prog.test(s), exec } };
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
     const risk = backtrackingRisk(ast);
     if (risk) return { ok: false, reason: `${e.message} on a pattern that could backtrack catastrophically (${risk})` };
     let native: RegExp;
+    let nativeAt: { g: RegExp; y: RegExp };
     try {
       native = new RegExp(regex.source, regex.flags);
+      nativeAt = { g: new RegExp(regex.source, `${regex.flags}g`), y: new RegExp(regex.source, `${regex.flags}y`) };
     } catch (err) {
       return { ok: false, reason: `not a valid pattern: ${(err as Error).message}` };
     }
@@ -75,6 +106,16 @@ function compileUncached(source: string, flags: string, flavor: RegexFlavor): Co
         test: (s) => {
           native.lastIndex = 0;
           return s.length <= MAX_INPUT && native.test(s);
+        },
+        exec: (s, from = 0, sticky = false) => {
+          if (s.length > MAX_INPUT) return null;
+          const re = sticky ? nativeAt.y : nativeAt.g;
+          re.lastIndex = from;
+          const m = re.exec(s);
+          if (!m) return null;
+          const out: RegexMatch = { index: m.index, captures: [...m] };
+          if (m.groups) out.groups = { ...m.groups };
+          return out;
         },
       },
     };

@@ -54,15 +54,18 @@ export function translateRegex(source: string, flags: string, flavor: RegexFlavo
     fl += inline[1];
   }
   if (/[^aiLmsuxADSUJXn]/.test(fl)) return { ok: false, reason: `unsupported regex flag in '${fl}'` };
-  const rewritten = rewriteSyntax(body, fl.includes('x'));
+  const rewritten = rewriteSyntax(body, fl.includes('x'), fl.includes('m'));
   if (!rewritten.ok) return rewritten;
   let src = rewritten.source;
   const anchorStart = flavor === 'python-match' || flavor === 'python-fullmatch' || fl.includes('A');
   const anchorEnd = flavor === 'python-fullmatch';
   if (anchorStart || anchorEnd) src = `${anchorStart ? '^' : ''}(?:${src})${anchorEnd ? '$' : ''}`;
-  // \p{...} means a Unicode property only in JavaScript's unicode mode.
+  // \p{...} means a Unicode property only in JavaScript's unicode mode. PCRE's
+  // and Python's u mean Unicode-aware matching, which JavaScript's u adds to a
+  // stricter syntax (no `\:` or `\-` outside classes, which preg_quote writes):
+  // on the ASCII origins corslint matches the two agree, so u is only kept for \p.
   const unicode = /\\[pP]\{/.test(src) ? 'u' : '';
-  return { ok: true, regex: { source: src, flags: onlyFlags(fl + unicode, 'imsu') } };
+  return { ok: true, regex: { source: src, flags: onlyFlags(fl.replace(/u/g, '') + unicode, 'imsu') } };
 }
 
 function onlyFlags(flags: string, allowed: string): string {
@@ -70,7 +73,10 @@ function onlyFlags(flags: string, allowed: string): string {
 }
 
 /** A token-level rewrite that knows escapes and character classes, so `\\A` or `[\A]` are left alone. */
-function rewriteSyntax(src: string, verbose: boolean): { ok: true; source: string } | { ok: false; reason: string } {
+function rewriteSyntax(src: string, verbose: boolean, multiline: boolean): { ok: true; source: string } | { ok: false; reason: string } {
+  // Under m, `^` and `$` also match at line breaks; `\A` and `\z` never do.
+  const inputStart = multiline ? '(?<![\\s\\S])' : '^';
+  const inputEnd = multiline ? '(?![\\s\\S])' : '$';
   let out = '';
   let inClass = false;
   let i = 0;
@@ -94,12 +100,12 @@ function rewriteSyntax(src: string, verbose: boolean): { ok: true; source: strin
       }
       if (!inClass) {
         if (n === 'A' || n === 'G') {
-          out += '^';
+          out += inputStart;
           i += 2;
           continue;
         }
         if (n === 'Z' || n === 'z') {
-          out += '$';
+          out += inputEnd;
           i += 2;
           continue;
         }
