@@ -1,7 +1,7 @@
 export { EVIL_DOMAIN, EVIL_ORIGIN, NULL_ORIGIN } from './constants.js';
-export { matchEntry, testRegex, toJsRegExp, wildcardToRegExp, wildcardSource, splitPcreDelimiters } from './match.js';
+export { matchEntry, testRegex, execRegex, splitByRegex, toJsRegExp, wildcardToRegExp, wildcardSource, splitPcreDelimiters } from './match.js';
 export { evaluateCheck } from './check.js';
-export { compileOriginRegex, backtrackingRisk, MAX_INPUT, type OriginRegex } from './regex/compile.js';
+export { compileOriginRegex, backtrackingRisk, MAX_INPUT, type OriginRegex, type RegexMatch } from './regex/compile.js';
 export { translateRegex } from './regex/translate.js';
 export { regexSamples } from './regex/samples.js';
 export { patternShape, type PatternShape } from './regex/structure.js';

@@ -1,6 +1,6 @@
 import type { OriginEntry, RegexFlavor } from '../model/index.js';
 import { evaluateCheck } from './check.js';
-import { compileOriginRegex } from './regex/compile.js';
+import { MAX_INPUT, compileOriginRegex, type RegexMatch } from './regex/compile.js';
 import { translateRegex } from './regex/translate.js';
 
 export { splitPcreDelimiters } from './regex/translate.js';
@@ -37,6 +37,45 @@ export function testRegex(source: string, flags: string, flavor: RegexFlavor, in
   return c.ok ? c.regex.test(input) : undefined;
 }
 
+/**
+ * `flavor`'s match of `source` in `input`, with captures (nginx `$1`, named
+ * groups): null when it does not match, undefined when the pattern cannot be
+ * evaluated. Linear-time like testRegex.
+ */
+export function execRegex(source: string, flags: string, flavor: RegexFlavor, input: string): RegexMatch | null | undefined {
+  const c = compileOriginRegex(source, flags.replace(/[gy]/g, ''), flavor);
+  return c.ok ? c.regex.exec(input) : undefined;
+}
+
+/**
+ * `input.split(/source/flags)` as JavaScript computes it (captures spliced
+ * in), on the linear-time matcher; undefined when the pattern cannot be
+ * evaluated or the input is longer than the matcher takes.
+ */
+export function splitByRegex(input: string, source: string, flags: string): (string | undefined)[] | undefined {
+  const c = compileOriginRegex(source, flags.replace(/[gy]/g, ''), 'js');
+  if (!c.ok || input.length > MAX_INPUT) return undefined;
+  const re = c.regex;
+  if (input.length === 0) return re.exec(input, 0, true) ? [] : [input];
+  // ECMA-262 RegExp.prototype[@@split]: a sticky match at each position q.
+  const out: (string | undefined)[] = [];
+  let p = 0;
+  let q = 0;
+  while (q < input.length) {
+    const m = re.exec(input, q, true);
+    const e = m ? Math.min(m.index + m.captures[0]!.length, input.length) : -1;
+    if (!m || e === p) {
+      q++;
+      continue;
+    }
+    out.push(input.slice(p, q), ...m.captures.slice(1));
+    p = e;
+    q = p;
+  }
+  out.push(input.slice(p));
+  return out;
+}
+
 /** fruitcake/php-cors: preg_quote, then `\*` → `.*`, anchored `^…\z`. */
 export function wildcardSource(pattern: string): string {
   const quoted = pattern.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '.*' : `\\${c}`));
@@ -48,19 +87,27 @@ export function wildcardToRegExp(pattern: string): RegExp {
 }
 
 /**
- * A RegExp whose `test()` runs the pattern as `flavor` applies it, on the
- * linear-time matcher: callers that only test keep working and cannot hang on
- * a catastrophic pattern. Other RegExp methods use the native engine.
+ * A RegExp whose `test()` and `exec()` run the pattern as `flavor` applies
+ * it, on the linear-time matcher — and so do `String#match`, `replace` and
+ * `search`, which call `exec` — so a caller cannot hang on a catastrophic
+ * pattern. `exec` always searches from the start (the flags never include
+ * `g` or `y`). `split` and `matchAll` build a native copy: use splitByRegex.
  */
 class SafeRegExp extends RegExp {
-  private readonly matcher: (s: string) => boolean;
+  private readonly compiled: ReturnType<typeof compileOriginRegex>;
   constructor(source: string, flags: string, flavor: RegexFlavor, jsSource = source, jsFlags = flags) {
     super(jsSource, jsFlags);
-    const c = compileOriginRegex(source, flags, flavor);
-    this.matcher = c.ok ? c.regex.test : () => false;
+    this.compiled = compileOriginRegex(source, flags, flavor);
   }
   override test(s: string): boolean {
-    return this.matcher(s);
+    return this.compiled.ok ? this.compiled.regex.test(String(s)) : false;
+  }
+  override exec(s: string): RegExpExecArray | null {
+    const input = String(s);
+    const m = this.compiled.ok ? this.compiled.regex.exec(input) : null;
+    if (!m) return null;
+    const arr = Object.assign([...m.captures], { index: m.index, input, groups: m.groups }) as RegExpExecArray;
+    return arr;
   }
 }
 

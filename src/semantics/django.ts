@@ -1,5 +1,5 @@
 import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader, Val } from '../model/index.js';
-import { toJsRegExp } from '../probes/match.js';
+import { testRegex } from '../probes/match.js';
 import type { Resolver } from './resolve.js';
 import { UnknownValueError } from './resolve.js';
 
@@ -72,9 +72,9 @@ export function answerDjango(policy: Policy, req: CorsRequest, r: Resolver): Cor
   // CORS_URLS_REGEX: without a request path, the request is taken to hit a path CORS covers.
   if (req.path !== undefined && extra.urlsRegex) {
     const src = r.get(extra.urlsRegex);
-    const re = toJsRegExp(src, '', 'python-match');
-    if (!re) throw new UnknownValueError({ known: false, reason: `CORS_URLS_REGEX '${src}' cannot be evaluated`, loc: extra.urlsRegex.loc });
-    if (!re.test(req.path)) return { known: true, headers };
+    const hit = testRegex(src, '', 'python-match', req.path);
+    if (hit === undefined) throw new UnknownValueError({ known: false, reason: `CORS_URLS_REGEX '${src}' cannot be evaluated`, loc: extra.urlsRegex.loc });
+    if (!hit) return { known: true, headers };
   }
 
   headers.push({ name: 'vary', value: v4 ? 'origin' : 'Origin' });
@@ -130,9 +130,9 @@ function allowedBy(entries: OriginEntry[], origin: string, url: SplitResult, sch
   }
   for (const e of entries) {
     if (e.kind === 'regex') {
-      const re = toJsRegExp(e.source, e.flags, 'python-match');
-      if (!re) throw new UnknownValueError({ known: false, reason: `regex '${e.source}' cannot be evaluated`, loc: e.loc });
-      if (re.test(origin)) return e;
+      const hit = testRegex(e.source, e.flags, 'python-match', origin);
+      if (hit === undefined) throw new UnknownValueError({ known: false, reason: `regex '${e.source}' cannot be evaluated`, loc: e.loc });
+      if (hit) return e;
     } else if (e.kind === 'predicate' || e.kind === 'reflect' || e.kind === 'wildcard') {
       throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin`, loc: e.loc });
     }

@@ -1,5 +1,6 @@
 import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader, Val } from '../model/index.js';
 import { pregMatch, wildcardPattern } from './php-pcre.js';
+import { testRegex } from '../probes/match.js';
 import type { Resolver } from './resolve.js';
 import { UnknownValueError } from './resolve.js';
 
@@ -64,8 +65,8 @@ export function pathMatches(pattern: string, requestPath: string): boolean {
   const pat = pattern === '/' ? '/' : pattern.replace(/^\/+|\/+$/g, '');
   const path = requestPath.split('?')[0]!.replace(/^\/+|\/+$/g, '') || '/';
   if (pat === path) return true;
-  const re = new RegExp(`^${pat.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`, 's');
-  return re.test(path);
+  // `a*b*c*…` is polynomial on a backtracking engine: run it on the probes' linear-time matcher.
+  return testRegex(`^${pat.replace(/[.*+?^${}()|[\]\\/#-]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`, 's', 'js', path) ?? false;
 }
 
 type Allowed = { entry: OriginEntry | undefined; loc: Loc } | false | 'warning';

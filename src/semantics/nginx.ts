@@ -2,7 +2,7 @@ import type { AddHeader, ComplexValue, Condition, HeaderConf, MapDef, NginxProgr
 import { SAFE_STATUSES, isCorsHeader } from '../extractors/nginx/program.js';
 import type { CorsRequest, CorsResponse, Loc, Policy, ResponseHeader } from '../model/index.js';
 import { unknown } from '../model/index.js';
-import { toJsRegExp } from '../probes/match.js';
+import { execRegex } from '../probes/match.js';
 import type { Resolver } from './resolve.js';
 import { UnknownValueError } from './resolve.js';
 
@@ -312,7 +312,7 @@ export class Env {
     if (best) return { value: this.value(best.e.value, best.e.loc), via: best.e.loc };
     for (const e of def.entries) {
       if (e.kind !== 'regex') continue;
-      const m = this.regex(e.key, e.caseless, e.keyLoc).exec(text);
+      const m = this.match(e.key, e.caseless, e.keyLoc, text);
       if (!m) continue;
       this.captures = m.map((c) => (src.originLoc ? { text: c ?? '', originLoc: src.originLoc } : { text: c ?? '' }));
       return { value: this.value(e.value, e.loc), via: e.loc };
@@ -320,10 +320,11 @@ export class Env {
     return fallback();
   }
 
-  private regex(source: string, caseless: boolean, loc: Loc): RegExp {
-    const re = toJsRegExp(source, caseless ? 'i' : '', 'nginx');
-    if (!re) throw new UnknownValueError(unknown(`regex ${source} is not supported by the model`, loc));
-    return re;
+  /** The PCRE match and its captures ($0, $1, ...), on the probes' linear-time matcher: a configuration cannot make it hang. */
+  private match(source: string, caseless: boolean, loc: Loc, text: string): (string | undefined)[] | null {
+    const m = execRegex(source, caseless ? 'i' : '', 'nginx', text);
+    if (m === undefined) throw new UnknownValueError(unknown(`regex ${source} is not supported by the model`, loc));
+    return m && m.captures;
   }
 
   currentGuard(): Loc | undefined {
@@ -368,7 +369,7 @@ export class Env {
         return c.op === '=' ? eq : !eq;
       }
       default: {
-        const m = this.regex(c.regex, c.op.endsWith('*'), c.regexLoc).exec(decided(left));
+        const m = this.match(c.regex, c.op.endsWith('*'), c.regexLoc, decided(left));
         const neg = c.op.startsWith('!');
         if (m && !neg) this.captures = m.map((s) => (left.originLoc ? { text: s ?? '', originLoc: left.originLoc } : { text: s ?? '' }));
         return neg ? !m : !!m;

@@ -1,3 +1,5 @@
+import { testRegex } from '../probes/match.js';
+
 /**
  * How PHP's preg_match reads a pattern string (ext/pcre/php_pcre.c,
  * pcre_get_compiled_regex_cache): leading whitespace, a delimiter that is not
@@ -46,45 +48,15 @@ export function parsePhpPattern(pattern: string): PhpPattern {
 }
 
 /**
- * The JavaScript RegExp that matches what preg_match matches, for the short
- * ASCII origins corslint probes with; undefined when the pattern uses syntax
- * this translation does not cover.
+ * preg_match(pattern, subject): true/false, 'warning' when PHP rejects the
+ * pattern, undefined when corslint cannot tell. The pattern runs on the
+ * probes' linear-time matcher (PCRE flavour), never on a backtracking engine:
+ * a configuration's `#^(a+)+$#` cannot hang the linter.
  */
-export function phpPatternToRegExp(p: Extract<PhpPattern, { ok: true }>): RegExp | undefined {
-  if (/[xUJ]/.test(p.modifiers)) return undefined;
-  let body = p.body;
-  // Inline option groups at the start, (?i) etc.
-  let flags = '';
-  const inline = /^\(\?([imsx]+)\)/.exec(body);
-  if (inline) {
-    if (inline[1]!.includes('x')) return undefined;
-    body = body.slice(inline[0].length);
-    flags += inline[1];
-  }
-  if (/\(\?[imsxU-]+[):]/.test(body)) return undefined;
-  body = body
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-    .replace(/\(\?P>(\w+)\)/g, () => '\u0000')
-    .replace(/\\A/g, '^')
-    .replace(/\\[zZ]/g, '(?![\\s\\S])');
-  if (body.includes('\u0000')) return undefined;
-  // PCRE `$` without D also matches before a final newline; probes never end in one.
-  if (p.modifiers.includes('A')) body = `^(?:${body})`;
-  for (const f of 'ims') if (p.modifiers.includes(f) && !flags.includes(f)) flags += f;
-  try {
-    return new RegExp(body, flags);
-  } catch {
-    return undefined;
-  }
-}
-
-/** preg_match(pattern, subject): true/false, 'warning' when PHP rejects the pattern, undefined when corslint cannot tell. */
 export function pregMatch(pattern: string, subject: string): boolean | 'warning' | undefined {
   const p = parsePhpPattern(pattern);
   if (!p.ok) return 'warning';
-  const re = phpPatternToRegExp(p);
-  return re ? re.test(subject) : undefined;
+  return testRegex(pattern, '', 'pcre', subject);
 }
 
 /** PHP preg_quote with a delimiter. */

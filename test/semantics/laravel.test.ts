@@ -271,7 +271,16 @@ describe('php-pcre', () => {
     expect(pregMatch('#^https://a\\.com\\z#', 'https://a.com')).toBe(true);
     expect(pregMatch('#^https://a\\.com\\z#', 'https://a.com.evil')).toBe(false);
     expect(pregMatch('#^https://(?P<sub>[a-z]+)\\.a\\.com$#', 'https://x.a.com')).toBe(true);
-    expect(pregMatch('/a/x', 'a')).toBeUndefined();
+    // The x modifier is translated (whitespace and comments dropped); what JavaScript cannot express stays undecided.
+    expect(pregMatch('/ a # letter\n/x', 'a')).toBe(true);
+    expect(pregMatch('/a++/', 'a')).toBeUndefined();
+    // preg_quote's `\:` and `\-` stay valid under the u modifier.
+    expect(pregMatch('#^https\\:\\/\\/a\\-b\\.com\\z#u', 'https://a-b.com')).toBe(true);
+    // \z is the end of the subject even under m; $ also matches before a line break there.
+    expect(pregMatch('#^https://a\\.com\\z#m', 'https://a.com\nx')).toBe(false);
+    expect(pregMatch('#^https://a\\.com$#m', 'https://a.com\nx')).toBe(true);
+    // A pattern written to backtrack catastrophically is decided in linear time.
+    expect(pregMatch('#^(a+)+$#', `${'a'.repeat(40)}!`)).toBe(false);
     expect(pregMatch('a', 'a')).toBe('warning');
   });
 

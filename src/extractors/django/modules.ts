@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { testRegex } from '../../probes/match.js';
 
 /**
  * Finding Python modules of the repository by their import names, without
@@ -84,8 +85,8 @@ export function expandInclude(pattern: string, includer: string, exists: FileExi
     const next: string[] = [];
     for (const dir of found) {
       if (/[*?[]/.test(seg)) {
-        const re = globSegment(seg);
-        for (const name of listDir(dir)) if (re.test(name)) next.push(path.join(dir, name));
+        const matches = globSegment(seg);
+        for (const name of listDir(dir)) if (matches(name)) next.push(path.join(dir, name));
       } else next.push(path.join(dir, seg));
     }
     found = next;
@@ -93,10 +94,11 @@ export function expandInclude(pattern: string, includer: string, exists: FileExi
   return found.filter(exists).sort();
 }
 
-function globSegment(seg: string): RegExp {
+/** One glob segment as a name test, on the probes' linear-time matcher (`a*a*a*…b` is polynomial on a backtracking one). */
+function globSegment(seg: string): (name: string) => boolean {
   let src = '';
   for (const c of seg) src += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|\\]/g, '\\$&');
-  return new RegExp(`^${src}$`);
+  return (name) => testRegex(`^${src}$`, '', 'js', name) ?? false;
 }
 
 /**

@@ -44,26 +44,38 @@ function isCorsCallee(callee: ES.Expression | ES.Super, mod: Mod, ev: Evaluator)
 
 function policyForCall(ev: Evaluator, mod: Mod, call: ES.CallExpression): Policy {
   const loc = locOf(call, mod.file);
-  const scope = mountScope(call, mod, ev);
+  return policyFromOptions('express', mountScope(call, mod, ev), loc, optionsOfArgument(ev, mod, call.arguments[0], loc));
+}
+
+/**
+ * What `cors(arg)` is configured with: the defaults for no argument (or a
+ * primitive, which cors merges over its defaults as nothing), an options
+ * object, an options delegate, or unknown values with the written fallback.
+ * `loc` is where the defaults are reported (the call).
+ */
+export function optionsOfArgument(ev: Evaluator, mod: Mod, arg: ES.CallExpression['arguments'][number] | undefined, loc: Loc): OptionsPolicy {
   const analyze = (f: Func, mode: Mode) => analyzeOriginFunction(ev, f, mode);
-  const arg = call.arguments[0];
-  let parts: OptionsPolicy;
-  if (!arg) parts = defaultOptions(loc);
-  else if (arg.type === 'SpreadElement') parts = unknownOptions('spread arguments', locOf(arg, mod.file));
-  else {
-    const av = ev.eval(arg, mod, 'normal');
-    if (av.t === 'func') parts = delegatePolicy(ev, av, loc);
-    else if (av.t === 'object') parts = optionsPolicy(av, ev.eval(arg, mod, 'unset'), loc, analyze);
-    else if (av.t === 'undef' || av.t === 'null' || av.t === 'bool' || av.t === 'num' || av.t === 'str') parts = defaultOptions(loc);
-    else {
-      const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
-      parts = unknownOptions(reason, locOf(arg, mod.file));
-      const unset = ev.eval(arg, mod, 'unset');
-      if (av.t === 'unknown' && av.vars.length && unset.t === 'object') parts = withFallbacks(optionsPolicy(unset, unset, loc, analyze), reason, av.vars, locOf(arg, mod.file));
-    }
-  }
+  if (!arg) return defaultOptions(loc);
+  if (arg.type === 'SpreadElement') return unknownOptions('spread arguments', locOf(arg, mod.file));
+  const av = ev.eval(arg, mod, 'normal');
+  return optionsOfValue(ev, av, () => ev.eval(arg, mod, 'unset'), loc, locOf(arg, mod.file), analyze);
+}
+
+/** `optionsOfArgument` for an already evaluated value; `unset` evaluates it with every environment variable unset. */
+export function optionsOfValue(ev: Evaluator, av: AV, unset: () => AV, loc: Loc, argLoc: Loc, analyze: (f: Func, mode: Mode) => Analysis = (f, mode) => analyzeOriginFunction(ev, f, mode)): OptionsPolicy {
+  if (av.t === 'func') return delegatePolicy(ev, av, loc);
+  if (av.t === 'object') return optionsPolicy(av, unset(), loc, analyze);
+  if (av.t === 'undef' || av.t === 'null' || av.t === 'bool' || av.t === 'num' || av.t === 'str') return defaultOptions(loc);
+  const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
+  const u = av.t === 'unknown' && av.vars.length ? unset() : undefined;
+  if (av.t === 'unknown' && av.vars.length && u?.t === 'object') return withFallbacks(optionsPolicy(u, u, loc, analyze), reason, av.vars, argLoc);
+  return unknownOptions(reason, argLoc);
+}
+
+/** The policy of one `cors(...)` middleware (also NestJS `enableCors`, which is that middleware). */
+export function policyFromOptions(framework: 'express' | 'nestjs', scope: Policy['scope'], loc: Loc, parts: OptionsPolicy): Policy {
   const policy: Policy = {
-    framework: 'express',
+    framework,
     layer: 'app',
     scope,
     loc,

@@ -63,8 +63,12 @@ export type AV =
   | { t: 'func'; fn: FunctionNode; mod: Mod; loc: Loc }
   /** A package export we model: the `cors` function, `express`, `express.Router`, `http.createServer`. */
   | { t: 'pkg'; name: string; loc: Loc }
-  /** `express()`, `express.Router()`, `http.createServer()`. */
-  | { t: 'app'; kind: 'express' | 'router' | 'server'; loc: Loc }
+  /**
+   * `express()`, `express.Router()`, `http.createServer()`, and a NestJS
+   * application (`await NestFactory.create(...)`; `adapter` says which HTTP
+   * library runs it: Nest's `enableCors` is `cors` only on Express).
+   */
+  | { t: 'app'; kind: 'express' | 'router' | 'server' | 'nest'; loc: Loc; adapter?: 'express' | 'fastify' }
   | { t: 'envobj'; loc: Loc }
   /** `vars`: environment variables it depends on (then the `unset` mode may know its fallback). */
   | { t: 'unknown'; reason: string; loc: Loc; vars: string[] };
@@ -147,7 +151,7 @@ function fromJson(value: unknown, loc: Loc): AV {
   return unknownAV('JSON value', loc);
 }
 
-const KNOWN_PACKAGES = new Set(['cors', 'express', 'http', 'https', 'node:http', 'node:https']);
+const KNOWN_PACKAGES = new Set(['cors', 'express', 'http', 'https', 'node:http', 'node:https', '@nestjs/core']);
 
 /**
  * Static evaluation of expressions across the modules of one repository.
@@ -342,8 +346,11 @@ export class Evaluator {
         return e.operator === '=' ? this.eval(e.right, mod, mode) : unknownAV('assignment', loc);
       case 'SpreadElement':
         return this.eval(e.argument, mod, mode);
-      case 'AwaitExpression':
-        return unknownAV('awaited value', loc);
+      case 'AwaitExpression': {
+        // `await NestFactory.create(...)` is the application; other promises stay unknown.
+        const v = this.eval(e.argument, mod, mode);
+        return v.t === 'app' && v.kind === 'nest' ? v : unknownAV('awaited value', loc);
+      }
       default:
         return unknownAV(`${e.type}`, loc);
     }
@@ -444,6 +451,8 @@ export class Evaluator {
         if (v.name === 'express' && key === 'default') return v;
         if (v.name === 'express' && key === 'Router') return { t: 'pkg', name: 'express.Router', loc };
         if ((v.name === 'http' || v.name === 'https') && key === 'createServer') return { t: 'pkg', name: 'http.createServer', loc };
+        if (v.name === '@nestjs/core' && key === 'NestFactory') return { t: 'pkg', name: 'NestFactory', loc };
+        if (v.name === 'NestFactory' && key === 'create') return { t: 'pkg', name: 'NestFactory.create', loc };
         return unknownAV(`${v.name}.${key}`, loc);
       case 'unknown':
         return unknownAV(v.reason, loc, v.vars);
@@ -503,6 +512,7 @@ export class Evaluator {
       if (fn.name === 'express') return { t: 'app', kind: 'express', loc };
       if (fn.name === 'express.Router') return { t: 'app', kind: 'router', loc };
       if (fn.name === 'http.createServer') return { t: 'app', kind: 'server', loc };
+      if (fn.name === 'NestFactory.create') return { t: 'app', kind: 'nest', loc, adapter: nestAdapter(e, mod) };
       return unknownAV(`${fn.name}()`, loc);
     }
     if (isIdent(callee) && !mod.scopes.bindingOf(callee)) {
@@ -682,6 +692,7 @@ export class Evaluator {
       if (imported === 'default' || imported === '*' || imported === 'require') return { t: 'pkg', name: pkg, loc };
       if (pkg === 'express' && imported === 'Router') return { t: 'pkg', name: 'express.Router', loc };
       if ((pkg === 'http' || pkg === 'https') && imported === 'createServer') return { t: 'pkg', name: 'http.createServer', loc };
+      if (pkg === '@nestjs/core' && imported === 'NestFactory') return { t: 'pkg', name: 'NestFactory', loc };
       return unknownAV(`import { ${imported} } from '${source}'`, loc);
     }
     if (!source.startsWith('.')) return unknownAV(`imported from '${source}'`, loc);
@@ -819,6 +830,35 @@ export class Evaluator {
     }
     return unknownAV(`no export ${name}`, loc);
   }
+}
+
+/**
+ * The HTTP adapter of `NestFactory.create(Module, adapter?, options?)`: a
+ * `new FastifyAdapter()` argument (directly or through a constant) or a
+ * `<NestFastifyApplication>` type argument means Fastify; anything else runs
+ * on Express, Nest's default.
+ */
+export function nestAdapter(call: ES.CallExpression, mod: Mod): 'express' | 'fastify' {
+  const named = (name: string | undefined) => !!name && /fastify/i.test(name);
+  const typeArgs = (call as unknown as { typeArguments?: { params?: unknown[] }; typeParameters?: { params?: unknown[] } }).typeArguments ?? (call as unknown as { typeParameters?: { params?: unknown[] } }).typeParameters;
+  for (const t of typeArgs?.params ?? []) {
+    const ref = t as { type?: string; typeName?: { type?: string; name?: string; right?: { name?: string } } };
+    if (ref.type === 'TSTypeReference' && named(ref.typeName?.name ?? ref.typeName?.right?.name)) return 'fastify';
+  }
+  for (const a of call.arguments.slice(1)) {
+    if (a.type === 'SpreadElement') continue;
+    let x = unwrap(a);
+    if (isIdent(x)) {
+      const b = mod.scopes.bindingOf(x);
+      if (b && !b.reassigned && b.init) x = unwrap(b.init);
+    }
+    if (x.type === 'NewExpression') {
+      const c = unwrap(x.callee as ES.Expression);
+      const name = isIdent(c) ? c.name : c.type === 'MemberExpression' ? memberName(c) : undefined;
+      if (named(name)) return 'fastify';
+    }
+  }
+  return 'express';
 }
 
 function isModuleExports(e: ES.MemberExpression, mod: Mod): boolean {

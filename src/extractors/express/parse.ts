@@ -13,19 +13,28 @@ const TS = /\.(ts|mts|cts)$/;
  * plain JavaScript also the TypeScript syntax some projects leave in `.js`.
  */
 export function parseProgram(text: string, file: string): ES.Program {
-  const plugins: ParserPlugin[] = ['estree'];
-  if (TS.test(file)) plugins.push(['typescript', { dts: false }]);
-  else plugins.push('jsx', ['typescript', { dts: false }]);
-  const options: ParserOptions = {
+  const base: ParserPlugin[] = ['estree'];
+  if (TS.test(file)) base.push(['typescript', { dts: false }]);
+  else base.push('jsx', ['typescript', { dts: false }]);
+  const options = (decorators: ParserPlugin[]): ParserOptions => ({
     sourceType: /\.m[jt]s$/.test(file) ? 'module' : 'unambiguous',
-    plugins,
+    plugins: [...base, ...decorators],
     errorRecovery: false,
     allowReturnOutsideFunction: !/\.m[jt]s$/.test(file),
     allowImportExportEverywhere: false,
-  };
+  });
   try {
-    return parse(text, options).program as unknown as ES.Program;
+    // TypeScript's experimentalDecorators (NestJS: `@Module`, parameter decorators) first ...
+    return parse(text, options(['decorators-legacy'])).program as unknown as ES.Program;
   } catch (e) {
+    // ... then the standard ones (`export @dec class`, `accessor`), which Babel cannot parse together.
+    if (text.includes('@')) {
+      try {
+        return parse(text, options([['decorators', {}], 'decoratorAutoAccessors'])).program as unknown as ES.Program;
+      } catch {
+        // Report the first parse's error: it names the place for code without standard decorators.
+      }
+    }
     const err = e as Error & { loc?: { line: number; column: number } };
     const line = err.loc?.line ?? 1;
     const column = (err.loc?.column ?? 0) + 1;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Loc } from '../../model/index.js';
 import { ParseError } from '../../model/index.js';
+import { testRegex } from '../../probes/match.js';
 import type { Directive } from './parser.js';
 import { parseNginx } from './parser.js';
 import { stripTemplating } from './template.js';
@@ -194,14 +195,14 @@ function expand(abs: string): string[] {
         next.push(path.join(dir, seg));
         continue;
       }
-      const re = globSegment(seg);
+      const matches = globSegment(seg);
       let names: string[];
       try {
         names = readdirSync(dir);
       } catch {
         continue;
       }
-      for (const n of names.sort()) if (!n.startsWith('.') && re.test(n)) next.push(path.join(dir, n));
+      for (const n of names.sort()) if (!n.startsWith('.') && matches(n)) next.push(path.join(dir, n));
     }
     current = next;
   }
@@ -214,8 +215,11 @@ function expand(abs: string): string[] {
   });
 }
 
-/** glob(3) for one path segment: `*`, `?`, `[...]`. */
-function globSegment(seg: string): RegExp {
+/**
+ * glob(3) for one path segment: `*`, `?`, `[...]`. Matched on the probes'
+ * linear-time matcher: `a*a*a*…b` would be polynomial on a backtracking one.
+ */
+function globSegment(seg: string): (name: string) => boolean {
   let re = '';
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i]!;
@@ -232,5 +236,5 @@ function globSegment(seg: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return (name) => testRegex(`^${re}$`, '', 'js', name) ?? false;
 }
