@@ -52,7 +52,7 @@ export const missingVaryOrigin: Rule = {
         message:
           `${serverLabel(policy.framework)} answers Access-Control-Allow-Origin differently depending on the request Origin, but this response has no ` +
           `\`Vary: Origin\`: a shared cache or CDN can store the answer for one origin and serve it to another, breaking CORS for legitimate ` +
-          `sites or leaking an allowed origin's answer. ${fix(policy.framework)}`,
+          `sites or leaking an allowed origin's answer. ${fix(policy.framework, policy.loc.file)}`,
       });
     }
   },
@@ -62,8 +62,10 @@ function varies(value: string): boolean {
   return value.split(',').some((t) => ['origin', '*'].includes(t.trim().toLowerCase()));
 }
 
-function fix(fw: Framework): string {
+function fix(fw: Framework, file: string): string {
   if (fw === 'nginx') return 'Add `add_header Vary Origin always;` next to the Access-Control-Allow-Origin directive.';
   if (fw === 'apache') return 'Add `Header merge Vary Origin` next to the Access-Control-Allow-Origin directive.';
+  // Hand-written headers come from PHP as well as from Node handlers.
+  if (file.endsWith('.php')) return "Send `Vary: Origin` with it (`header('Vary: Origin', false);`).";
   return "Send `Vary: Origin` with it (`res.append('Vary', 'Origin')`).";
 }

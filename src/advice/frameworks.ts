@@ -35,8 +35,9 @@ export function fixFor(fw: Framework, problem: Problem): string {
   const allowlist: Partial<Record<Framework, string>> = {
     express: "Use an allowlist: `cors({ origin: ['https://app.example.com'] })`.",
     nestjs: "Use an allowlist: `app.enableCors({ origin: ['https://app.example.com'] })`.",
-    fastify: "Use an allowlist: `origin: ['https://app.example.com']`.",
-    koa: "Pass an `origin` function that returns the Origin only when it is in your allowlist.",
+    fastify: "Use an allowlist: `app.register(cors, { origin: ['https://app.example.com'] })`.",
+    // @koa/cors sends a list as it is (one header per entry): only a function can check the Origin.
+    koa: "Pass an `origin` function that returns the Origin only when it is in your allowlist: `origin: (ctx) => (allowed.includes(ctx.get('Origin')) ? ctx.get('Origin') : '')`.",
     'manual-headers':
       'Set Access-Control-Allow-Origin only after checking the Origin against an allowlist of exact origins, and send `Vary: Origin`.',
     laravel: "List the trusted origins in config/cors.php: `'allowed_origins' => ['https://app.example.com']`.",

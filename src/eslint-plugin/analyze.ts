@@ -5,6 +5,9 @@ import { readSourceFile } from '../discover/read.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import { runRules } from '../engine/run-rules.js';
 import { contextResolver, expressExtractor, extractFromProgram } from '../extractors/express/index.js';
+import { extractFastifyFromProgram, fastifyExtractor } from '../extractors/fastify/index.js';
+import { projectVersions } from '../extractors/js-middleware/version.js';
+import { extractKoaFromProgram, koaExtractor } from '../extractors/koa/index.js';
 import type { ExtractContext, Finding, Policy, Rule, Severity } from '../model/index.js';
 
 /**
@@ -34,14 +37,14 @@ export interface FileInput {
 export interface Analysis {
   /** Findings placed in the linted file. */
   findings: Finding[];
-  /** The Express/manual-header policies found in it. */
+  /** The Express/NestJS/manual-header, Fastify and Koa policies found in it. */
   policies: Policy[];
 }
 
 const EMPTY: Analysis = { findings: [], policies: [] };
 
 /**
- * Runs the Express extractor over ESLint's own AST (no second parse of the
+ * Runs the Express, Fastify and Koa extractors over ESLint's own AST (no second parse of the
  * linted file; imported modules of the project are read and parsed the way
  * the CLI does) and the corslint rules over each policy. A finding that
  * corslint places in an imported module (an allowlist in config/origins.js)
@@ -59,7 +62,14 @@ export function analyzeFile(input: FileInput): Analysis {
     readFile: (p) => (p === abs ? input.text : textOf(p)),
     displayPath: display,
   };
-  const { policies, facts } = extractFromProgram(input.ast, file, contextResolver(ctx), { id: abs, text: input.text });
+  const resolve = contextResolver(ctx);
+  const results = [extractFromProgram(input.ast, file, resolve, { id: abs, text: input.text })];
+  // @fastify/cors and @koa/cors on the same AST (their sniffs are narrower than Express's).
+  const plugins = { id: abs, text: input.text, versionOf: projectVersions(abs, cwd, ctx.readFile) };
+  if (fastifyExtractor.sniff(input.text)) results.push(extractFastifyFromProgram(input.ast, file, resolve, plugins));
+  if (koaExtractor.sniff(input.text)) results.push(extractKoaFromProgram(input.ast, file, resolve, plugins));
+  const policies = results.flatMap((r) => r.policies);
+  const facts = results.flatMap((r) => r.facts ?? []);
   if (policies.length === 0) return EMPTY;
 
   const rules = pluginRules();
@@ -67,7 +77,7 @@ export function analyzeFile(input: FileInput): Analysis {
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const policy of policies) {
-    const own = runRules(rules, { root: cwd, cwd, policies: [policy], facts: facts ?? [], parseErrors: [], severities, trustedOrigins: input.trustedOrigins });
+    const own = runRules(rules, { root: cwd, cwd, policies: [policy], facts, parseErrors: [], severities, trustedOrigins: input.trustedOrigins });
     for (const f of own) {
       const placed = f.file === file ? f : relocate(f, policy, file);
       if (!placed) continue;

@@ -94,7 +94,8 @@ function eslintRule(rule: Rule): ESLintRule.RuleModule {
         'Program:exit'() {
           for (const f of analysisFor(context, options).findings) {
             if (f.ruleId !== id) continue;
-            const suggestion = suggests ? allowlistSuggestion(context.sourceCode, f) : undefined;
+            // @koa/cors sends a list as it is (one header per entry): an array is no fix there.
+            const suggestion = suggests && f.framework !== 'koa' ? allowlistSuggestion(context.sourceCode, f) : undefined;
             context.report({
               loc: { start: { line: f.line, column: f.column - 1 }, end: { line: f.endLine, column: Math.max(0, f.endColumn - 1) } },
               messageId: 'finding',

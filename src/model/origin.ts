@@ -38,7 +38,8 @@ export type CheckSubject = 'origin' | 'hostname' | 'host' | 'protocol';
 export type OriginCheck =
   | { op: 'equals' | 'startsWith' | 'endsWith' | 'includes'; value: string; subject?: CheckSubject; ignoreCase?: boolean }
   | { op: 'oneOf'; values: string[]; subject?: CheckSubject; ignoreCase?: boolean }
-  | { op: 'regex'; source: string; flags: string; flavor?: RegexFlavor; subject?: CheckSubject }
+  // ignoreCase: the subject is lower-cased before the test (`/re/.test(origin.toLowerCase())`), unlike the `i` flag.
+  | { op: 'regex'; source: string; flags: string; flavor?: RegexFlavor; subject?: CheckSubject; ignoreCase?: boolean }
   | { op: 'and' | 'or'; args: OriginCheck[] }
   | { op: 'not'; arg: OriginCheck }
   | { op: 'unknown'; description: string };

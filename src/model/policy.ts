@@ -57,6 +57,13 @@ export interface EmittedHeader {
   onlyOnPreflight?: boolean;
   /** Written only on actual requests (after an early return for OPTIONS). */
   notOnPreflight?: boolean;
+  /**
+   * An Access-Control-Allow-Origin value written on the other paths, for the
+   * origins the check rejects (`if (in_array($origin, $list)) { echo it } else
+   * { header('Access-Control-Allow-Origin: *') }`). Added for hand-written PHP
+   * headers; the origin entries alone cannot say what rejected origins get.
+   */
+  unlessOriginAllowed?: boolean;
 }
 
 /** An option the framework does not know: it is silently ignored and the default applies. */

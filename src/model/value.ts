@@ -25,6 +25,13 @@ export interface Unknown<T> {
   fallback?: T;
   /** Name of the variable the fallback depends on, for messages ("when CORS_ORIGIN is unset"). */
   variable?: string;
+  /**
+   * The fallback is the framework default rather than a written value (what
+   * `isDefault` says of a known value). Express `cors` options chosen by an
+   * environment variable as a whole fall back to an object that may leave
+   * `allowedHeaders` out, which means "echo the request's headers", not `[]`.
+   */
+  fallbackIsDefault?: boolean;
 }
 
 export function known<T>(value: T, loc: Loc, isDefault = false): Known<T> {

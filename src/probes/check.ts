@@ -38,7 +38,7 @@ function evaluate(c: OriginCheck, origin: string): boolean | undefined {
     case 'regex': {
       const compiled = compileOriginRegex(c.source, c.flags, c.flavor ?? 'js');
       if (!compiled.ok) return undefined;
-      return compiled.regex.test(subjectOf(origin, c.subject));
+      return compiled.regex.test(fold(subjectOf(origin, c.subject), c.ignoreCase));
     }
     case 'not': {
       const v = evaluate(c.arg, origin);

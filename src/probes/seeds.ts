@@ -27,7 +27,17 @@ export function entrySeeds(e: OriginEntry): Seed[] {
   switch (e.kind) {
     case 'exact': {
       const o = normalizeOrigin(e.origin);
-      return o ? [{ origin: o.origin, entry: e, variableHost: false }] : [];
+      if (o) return [{ origin: o.origin, entry: e, variableHost: false }];
+      // A bare host (`app.example.com`, `localhost:4200`): django-cors-headers before 3.0 compared
+      // only the Origin's host, so it trusts that host under either scheme. Where the framework
+      // needs a scheme, the semantics reject both probes and nothing is reported.
+      if (/^[a-z0-9.-]+(:\d+)?$/i.test(e.origin) && /[.:]|^localhost$/i.test(e.origin)) {
+        return ['https', 'http'].flatMap((scheme) => {
+          const h = normalizeOrigin(`${scheme}://${e.origin}`);
+          return h ? [{ origin: h.origin, entry: e, variableHost: false }] : [];
+        });
+      }
+      return [];
     }
     case 'wildcard':
       return patternSeeds(wildcardSource(e.pattern), '', 'js', e);

@@ -53,13 +53,12 @@ export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): Co
     const methods = r.get(policy.methods);
     if (methods.length) headers.push({ name: 'access-control-allow-methods', value: methods.join(','), loc: policy.methods.loc });
     const allow = policy.allowHeaders;
-    if (allow.known && allow.isDefault) {
+    const list = r.get(allow);
+    // Not configured (a default, also as the fallback of options chosen by a variable): the request's headers are echoed.
+    if (allow.known ? allow.isDefault : allow.fallbackIsDefault) {
       if (req.requestHeaders) headers.push({ name: 'access-control-allow-headers', value: req.requestHeaders });
       headers.push({ name: 'vary', value: 'Access-Control-Request-Headers' });
-    } else {
-      const list = r.get(allow);
-      if (list.length) headers.push({ name: 'access-control-allow-headers', value: list.join(','), loc: allow.loc });
-    }
+    } else if (list.length) headers.push({ name: 'access-control-allow-headers', value: list.join(','), loc: allow.loc });
     const maxAge = r.get(policy.maxAge);
     if (maxAge !== null) headers.push({ name: 'access-control-max-age', value: String(maxAge), loc: policy.maxAge.loc });
   }

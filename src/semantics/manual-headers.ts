@@ -35,6 +35,11 @@ export function answerManualHeaders(policy: Policy, req: CorsRequest, r: Resolve
   if (origin !== undefined && origin !== '') {
     headers.push({ name: 'access-control-allow-origin', value: origin, loc: originEntry?.loc });
   }
+  const otherwise = origin === undefined ? policy.headers.find((h) => h.name === 'access-control-allow-origin' && h.unlessOriginAllowed) : undefined;
+  if (otherwise) {
+    const value = r.get(otherwise.value);
+    if (value !== '') headers.push({ name: 'access-control-allow-origin', value, loc: otherwise.loc });
+  }
   // Headers the code writes only inside its origin check, or only for preflights.
   const sent = origin !== undefined;
   const written = (h: EmittedHeader | undefined) =>
@@ -46,7 +51,16 @@ export function answerManualHeaders(policy: Policy, req: CorsRequest, r: Resolve
   for (const h of policy.headers) {
     if (h.name === 'access-control-allow-origin' || h.name === 'access-control-allow-credentials') continue;
     if (!written(h)) continue;
-    const value = r.get(h.value);
+    let value: string;
+    try {
+      value = r.get(h.value);
+    } catch (e) {
+      // Allow-Headers/-Methods, Expose-Headers, Max-Age computed at run time (`'…: ' . $origin`) do not
+      // decide who may read the response: leave them out rather than give up on the whole answer.
+      // Vary does decide (missing-vary-origin), so it stays unknown.
+      if (!(e instanceof UnknownValueError) || h.name === 'vary') throw e;
+      continue;
+    }
     if (value !== '') headers.push({ name: h.name, value, loc: h.loc });
   }
   return { known: true, headers };

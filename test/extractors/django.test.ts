@@ -194,6 +194,44 @@ describe('django extractor: values', () => {
     expect(value(on.origins)[0]!.loc.line).toBe(4);
   });
 
+  it('follows module-level helper functions: defaults, early returns, keyword arguments', async () => {
+    const p = await settings(
+      [
+        'import os',
+        'def env_flag(name, default=False):',
+        "    '''A flag.'''",
+        '    value = os.environ.get(name)',
+        '    if value is None:',
+        '        return default',
+        '    return value.lower() in ("1", "true")',
+        'def env_list(name: str, default: str = "") -> list:',
+        '    raw = os.getenv(name, default)',
+        '    return [x.strip() for x in raw.split(",") if x.strip()]',
+        'CORS_ALLOW_CREDENTIALS = env_flag("CREDS", default=True)',
+        'CORS_ALLOWED_ORIGINS = env_list("ORIGINS", "https://a.example.com, https://b.example.com")',
+      ].join('\n'),
+    );
+    expect(p.credentials).toMatchObject({ known: false, variable: 'CREDS', fallback: true });
+    const fb = (p.origins as { fallback?: OriginEntry[] }).fallback!;
+    expect(fb.map(describe1)).toEqual(['exact https://a.example.com', 'exact https://b.example.com']);
+    // What the helper computes is located at the call (line 13), not inside the helper.
+    expect(fb[0]!.loc.line).toBe(13);
+    // Functions it cannot follow (*args, loops) stay unknown without a fallback.
+    const q = await settings('def pick(*names):\n    return True\nCORS_ALLOW_ALL_ORIGINS = pick("A")\n');
+    expect(q.origins).toMatchObject({ known: false });
+    expect((q.origins as { fallback?: unknown }).fallback).toBeUndefined();
+  });
+
+  it('a helper defined in a star-imported base works in the module that imports it', async () => {
+    const { findings } = await project({
+      'proj/settings/base.py':
+        'import os\nINSTALLED_APPS = ["corsheaders"]\nMIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"]\n' +
+        'def env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() == "true"\nCORS_ALLOW_CREDENTIALS = True\n',
+      'proj/settings/dev.py': 'from .base import *\n\nCORS_ALLOW_ALL_ORIGINS = env_bool("CORS_ALL", True)\n',
+    });
+    expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['credentialed-reflected-origin proj/settings/dev.py:3']);
+  });
+
   it('list comprehensions over env strings keep their fallback', async () => {
     const p = await settings('import os\nCORS_ALLOWED_ORIGINS = [o.strip() for o in os.getenv("O", "https://a.example.com ,").split(",") if o.strip()]\n');
     expect((p.origins as { fallback?: OriginEntry[] }).fallback?.map(describe1)).toEqual(['exact https://a.example.com']);

@@ -283,8 +283,13 @@ describe('express extractor: origin functions and delegates', () => {
     expect(passed.origins.known && passed.origins.value[0]!.kind).toBe('predicate');
     const loop = fn("(origin, cb) => { for (const o of list) { if (o === origin) return cb(null, true); } cb(new Error('x')); }");
     expect(loop.origins.known && loop.origins.value[0]!.kind).toBe('predicate');
-    const blocklist = fn("(origin, cb) => cb(null, origin !== 'https://evil.example')");
-    expect(blocklist.origins.known && blocklist.origins.value[0]!.kind).toBe('predicate');
+  });
+
+  it('reads a blocklist as the negated check it is', () => {
+    const blocklist = fn("(origin, cb) => cb(null, origin !== 'https://blocked.example')");
+    expect(entries(blocklist.origins)).toEqual([
+      { kind: 'check', test: { op: 'not', arg: { op: 'equals', value: 'https://blocked.example' } }, description: "origin !== 'https://blocked.example'" },
+    ]);
   });
 
   it('resolves a check that depends on the environment through its unset value', () => {

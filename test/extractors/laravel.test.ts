@@ -320,6 +320,18 @@ describe('laravel extractor: defaults, paths and versions', () => {
     expect(value(allowed(p)).map((e) => e.kind)).toEqual(['any']);
   });
 
+  it('no profile when composer shows that nothing reads config/cors.php', () => {
+    const manifest = (require: Record<string, string>) => ctxWith({ '/app/composer.json': JSON.stringify({ require }) });
+    // Laravel before 9 has no HandleCors: without a laravel-cors package the file is dead.
+    expect(laravelProfile('/app/config/cors.php', manifest({ 'laravel/framework': '5.5.*' }))).toBeUndefined();
+    expect(laravelProfile('/app/config/cors.php', manifest({ 'laravel/lumen-framework': '^8.0' }))).toBeUndefined();
+    // Another package reads the file with its own keys and semantics.
+    expect(laravelProfile('/app/config/cors.php', manifest({ 'laravel/framework': '^10.0', 'spatie/laravel-cors': '^1.6' }))).toBeUndefined();
+    // The packages corslint models keep their profiles.
+    expect(laravelProfile('/app/config/cors.php', manifest({ 'laravel/framework': '^8.0', 'fruitcake/laravel-cors': '^2.0' }))).toMatchObject({ keys: 'snake' });
+    expect(laravelProfile('/app/config/cors.php', manifest({ 'laravel/framework': '^9.0', 'fruitcake/php-cors': '^1.2' }))).toMatchObject({ stack: 'php-cors' });
+  });
+
   it('lowestAllowed reads composer constraints', () => {
     expect(lowestAllowed('^10.10')).toBe('10.10');
     expect(lowestAllowed('^9.0|^10.0')).toBe('9.0');

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
 import { extractDjango } from '../../src/extractors/django/index.js';
 import type { CorsRequest, ExtractContext, OriginEntry, Policy } from '../../src/model/index.js';
-import { generateProbes } from '../../src/probes/index.js';
+import { probeOrigins } from './harness.js';
 import { evaluate } from '../../src/semantics/index.js';
 import { REPO, fixtureUnits } from '../support/fixtures.js';
 
@@ -107,20 +107,20 @@ function contextFor(root: string): ExtractContext {
   };
 }
 
-/** Trusted origins and their look-alikes, plus case variants (urlsplit lower-cases the scheme, not the host). */
-function probeOrigins(entries: OriginEntry[]): string[] {
-  const set = new Set(generateProbes(entries).probes.map((p) => p.origin));
+/** The probes (harness.probeOrigins), plus case variants of the trusted origins (urlsplit lower-cases the scheme, not the host). */
+function oracleOrigins(entries: OriginEntry[]): string[] {
+  const set = new Set(probeOrigins(entries));
   for (const e of entries) {
     if (e.kind !== 'exact' || !/^https?:\/\//.test(e.origin)) continue;
     set.add(e.origin.replace(/^https?/, (s) => s.toUpperCase()));
     set.add(e.origin.replace(/\/\/([^/]+)/, (_, h: string) => `//${h.toUpperCase()}`));
   }
-  return [...set].slice(0, 40);
+  return [...set];
 }
 
 function requestsFor(policy: Policy, entries: OriginEntry[]): OracleRequest[] {
   const out: OracleRequest[] = [];
-  for (const origin of probeOrigins(entries)) {
+  for (const origin of oracleOrigins(entries)) {
     for (const preflight of [false, true]) {
       for (const cookie of [false, true]) out.push({ origin, path: '/api/data/', preflight, cookie, privateNetwork: preflight && cookie });
     }

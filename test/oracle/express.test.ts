@@ -9,7 +9,7 @@ import type { CorsResponse, ExtractContext, Policy } from '../../src/model/index
 import { ParseError } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
 import type { OracleRequest, OracleTally } from './harness.js';
-import { appliesTo, buildRequests, compare, listen, planFor, send, summaryLine, trustedOrigins } from './harness.js';
+import { appliesTo, buildRequests, compare, listen, planFor, policyProbeOrigins, send, summaryLine } from './harness.js';
 
 /**
  * The Express oracle: every runnable fixture (fixtures/express/README.md)
@@ -118,8 +118,8 @@ describe('express oracle', () => {
         tally.skipped.push(`${unit.name} (TypeScript)`);
         return;
       }
-      const trusted = trustedOrigins(policies);
-      const requests = policies.flatMap((p) => buildRequests(trusted, planFor(p)));
+      const origins = policyProbeOrigins(policies);
+      const requests = policies.flatMap((p) => buildRequests(origins, planFor(p)));
       const answers = requests.map((r) => ({ r, a: modelAnswer(policies, r) }));
       const notKnown = answers.find(({ a }) => a !== 'ambiguous' && !a.known);
       if (notKnown) {

@@ -1,28 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import type { Policy } from '../../src/model/index.js';
-import { appliesTo, buildRequests, compare, lookalikes, planFor, sampleFromRegex } from './harness.js';
+import type { Loc, Policy } from '../../src/model/index.js';
+import { known } from '../../src/model/index.js';
+import { generateProbes } from '../../src/probes/index.js';
+import { DEFAULT_TRUSTED, appliesTo, buildRequests, compare, planFor, policyProbeOrigins, probeOrigins } from './harness.js';
+
+const loc: Loc = { file: 'x', line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** The oracle is only as good as its comparison: it must see every difference. */
 describe('oracle harness', () => {
-  it('derives look-alike origins from a trusted one', () => {
-    expect(lookalikes('https://app.example.com')).toEqual([
-      'https://app.example.com.evil.example',
-      'https://evilapp.example.com',
-      'https://x.app.example.com',
-      'https://appxexample.com',
-      'http://app.example.com',
-    ]);
-    expect(lookalikes('not a url')).toEqual([]);
-  });
-
-  it('finds a string a written regex accepts', () => {
-    expect(sampleFromRegex('^https:\\/\\/(app|admin)\\.example\\.com$')).toBe('https://app.example.com');
-    expect(sampleFromRegex('^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$')).toBe('https://example.com');
+  it('sends exactly the probes the origin rules reason about, around the written entries and the default trusted origin', () => {
+    const entries = [{ kind: 'regex' as const, source: '^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$', flags: '', flavor: 'js' as const, loc }];
+    const origins = probeOrigins(entries);
+    expect(origins).toEqual(generateProbes(entries, [DEFAULT_TRUSTED]).probes.map((p) => p.origin));
+    for (const o of ['https://evil.example', 'null', 'https://example.com', 'https://example.com.evil.example', 'https://evilexample.com', 'http://example.com', 'https://example.com:444']) {
+      expect(origins).toContain(o);
+    }
+    // A reflecting policy trusts nothing by name: the default trusted origin still gets its look-alikes.
+    const reflect = probeOrigins([{ kind: 'reflect', loc }]);
+    expect(reflect).toContain(DEFAULT_TRUSTED);
+    expect(reflect).toContain('https://app.example.com.evil.example');
+    // A unit's policies share one list, without repeats; unknown origins contribute their fallback.
+    const policy = (origins: Policy['origins']) => ({ origins }) as Policy;
+    const both = policyProbeOrigins([policy(known(entries, loc)), policy({ known: false, reason: 'env', loc, fallback: [{ kind: 'exact', origin: 'https://shop.example.org', loc }] })]);
+    expect(new Set(both).size).toBe(both.length);
+    expect(both).toContain('https://evilexample.com');
+    expect(both).toContain('https://shop.example.org');
   });
 
   it('builds hostile, null, trusted and look-alike requests, with and without credentials and as preflights', () => {
-    const reqs = buildRequests(['https://app.example.com'], { path: '/x', method: 'GET', preflight: true });
-    expect(reqs).toHaveLength((2 + 1 + 5) * 2 * 2);
+    const reqs = buildRequests(['https://evil.example', 'null', 'https://app.example.com', 'https://app.example.com'], { path: '/x', method: 'GET', preflight: true });
+    expect(reqs).toHaveLength(3 * 2 * 2);
     expect(reqs.filter((r) => r.preflight).every((r) => r.method === 'OPTIONS')).toBe(true);
     expect(new Set(reqs.map((r) => r.origin))).toContain('null');
     expect(buildRequests([], { path: '/', method: 'GET', preflight: false }).every((r) => !r.preflight)).toBe(true);

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CorsRequest, CorsResponse, Policy } from '../../src/model/index.js';
+import type { CorsRequest, CorsResponse, OriginEntry, Policy } from '../../src/model/index.js';
 import { headerValues } from '../../src/model/index.js';
-import { EVIL_ORIGIN, NULL_ORIGIN } from '../../src/probes/index.js';
+import { originEntries } from '../../src/analysis/probes.js';
+import { generateProbes } from '../../src/probes/index.js';
 
 /**
  * The oracle harness: send real requests to a real server and compare the
@@ -30,57 +31,28 @@ export interface Observed {
   status?: number;
 }
 
+/**
+ * The trusted origin every oracle also probes around, as if the project
+ * configured `trustedOrigins: ["https://app.example.com"]`: a policy that
+ * trusts nothing by name (reflection, `*`) still gets look-alike requests.
+ */
 export const DEFAULT_TRUSTED = 'https://app.example.com';
 
 /**
- * Origins an attacker can register that look like `trusted`: suffix
- * (`https://app.example.com.evil.example`), prefix (`https://evilapp.example.com`),
- * an unescaped dot (`https://appxexample.com`), a subdomain and the http downgrade.
+ * The Origins an oracle sends for these origin entries: exactly the probes
+ * the origin rules reason about (src/probes generateProbes: the attacker's
+ * site, `null`, the trusted origins the entries encode, and their suffix,
+ * prefix, unescaped-dot, look-alike, shared-host, downgrade, subdomain and
+ * port variants), with DEFAULT_TRUSTED as the configured trusted origin.
  */
-export function lookalikes(trusted: string): string[] {
-  let url: URL;
-  try {
-    url = new URL(trusted);
-  } catch {
-    return [];
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  const host = url.host;
-  const out = [`${trusted}.evil.example`, `${scheme}://evil${host}`, `${scheme}://x.${host}`];
-  const dot = host.indexOf('.');
-  if (dot > 0) out.push(`${scheme}://${host.slice(0, dot)}x${host.slice(dot + 1)}`);
-  if (scheme === 'https') out.push(`http://${host}`);
-  return out;
+export function probeOrigins(entries: OriginEntry[]): string[] {
+  return generateProbes(entries, [DEFAULT_TRUSTED]).probes.map((p) => p.origin);
 }
 
-/** A string a written regex accepts, derived from its source (for trusted-origin probes). */
-export function sampleFromRegex(source: string, flags = ''): string | undefined {
-  let s = source.replace(/^\^/, '').replace(/\$$/, '');
-  s = s.replace(/\((?:\?:)?[^()]*\)\?/g, '');
-  s = s.replace(/\((?:\?:)?([^()|]*)(?:\|[^()]*)?\)/g, '$1');
-  s = s.replace(/\[[^\]]*\][+*]?/g, 'a');
-  s = s.replace(/\\[wd][+*]?|\.[*+]/g, 'a');
-  s = s.replace(/\\(.)/g, '$1');
-  try {
-    return new RegExp(source, flags.replace(/[gy]/g, '')).test(s) ? s : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The origins a policy trusts by name or pattern (plus a default one), for look-alike probes. */
-export function trustedOrigins(policies: Policy[]): string[] {
-  const out = new Set<string>([DEFAULT_TRUSTED]);
-  for (const p of policies) {
-    if (!p.origins.known) continue;
-    for (const e of p.origins.value) {
-      if (e.kind === 'exact' && /^https?:\/\//.test(e.origin)) out.add(e.origin);
-      if (e.kind === 'regex') {
-        const s = sampleFromRegex(e.source, e.flags);
-        if (s) out.add(s);
-      }
-    }
-  }
+/** probeOrigins for every policy of a unit (the written entries, else their fallback), in order, without repeats. */
+export function policyProbeOrigins(policies: Policy[]): string[] {
+  const out = new Set<string>();
+  for (const p of policies) for (const o of probeOrigins(originEntries(p))) out.add(o);
   return [...out];
 }
 
@@ -93,13 +65,12 @@ export interface RequestPlan {
 }
 
 /**
- * Hostile, `null`, trusted and look-alike Origins; each with and without
- * credentials (cookies), as an actual request and as a preflight.
+ * Each Origin (policyProbeOrigins) with and without credentials (cookies), as
+ * an actual request and as a preflight.
  */
-export function buildRequests(trusted: string[], plan: RequestPlan): OracleRequest[] {
-  const origins = [...new Set([EVIL_ORIGIN, NULL_ORIGIN, ...trusted, ...trusted.flatMap(lookalikes)])];
+export function buildRequests(origins: string[], plan: RequestPlan): OracleRequest[] {
   const out: OracleRequest[] = [];
-  for (const origin of origins) {
+  for (const origin of new Set(origins)) {
     for (const credentialed of [false, true]) {
       out.push({ origin, credentialed, cookie: credentialed, preflight: false, method: plan.method, path: plan.path });
       if (plan.preflight) {

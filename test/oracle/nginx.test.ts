@@ -10,11 +10,11 @@ import { nginxExtractor } from '../../src/extractors/nginx/index.js';
 import type { Directive } from '../../src/extractors/nginx/parser.js';
 import { parseNginx, walk } from '../../src/extractors/nginx/parser.js';
 import type { CorsRequest, CorsResponse, ExtractContext, Policy } from '../../src/model/index.js';
-import { sampleOrigins } from '../../src/analysis/sample-origins.js';
+import { originEntries } from '../../src/analysis/probes.js';
 import { UnknownValueError } from '../../src/semantics/index.js';
 import { programOf, runNginx } from '../../src/semantics/nginx.js';
 import { toJsRegExp } from '../../src/probes/match.js';
-import { compare, listen, lookalikes, summaryLine, type OracleTally } from './harness.js';
+import { compare, listen, probeOrigins, summaryLine, type OracleTally } from './harness.js';
 
 /**
  * The nginx oracle: every standalone fixture under fixtures/nginx runs in the
@@ -254,10 +254,10 @@ describe.runIf(!!NGINX)('oracle: nginx', () => {
         tally.fixtures++;
 
         for (const plan of plans) {
-          const trusted = sampleOrigins(plan.policy, 4);
+          const probes = probeOrigins(originEntries(plan.policy));
           // Map keys match case-insensitively, regexes as written: an upper-cased host tells them apart.
-          const shouted = trusted.filter((o) => o.startsWith('http')).map((o) => o.replace(/\/\/([^.]+)/, (_, h: string) => `//${h.toUpperCase()}`));
-          const origins = [...new Set([...trusted, ...shouted.slice(0, 2), ...sampleOrigins(plan.policy, 2).flatMap(lookalikes).slice(0, 4)])];
+          const shouted = probes.filter((o) => o.startsWith('http')).map((o) => o.replace(/\/\/([^.]+)/, (_, h: string) => `//${h.toUpperCase()}`));
+          const origins = [...new Set([...probes, ...shouted.slice(0, 2)])];
           for (const origin of origins) {
             for (const variant of ['ok', 'preflight', 'failed'] as const) {
               const preflight = variant === 'preflight';

@@ -46,6 +46,12 @@ describe('trusted origins a pattern encodes', () => {
     expect(seedsOf(check)).toEqual(['https://app.example.com', 'https://partner.example.net']);
   });
 
+  it('seeds a bare host entry under both schemes (old django-cors-headers compared hosts only)', () => {
+    expect(seedsOf(exact('app.example.com'))).toEqual(['https://app.example.com', 'http://app.example.com']);
+    expect(seedsOf(exact('localhost:4200'))).toEqual(['https://localhost:4200', 'http://localhost:4200']);
+    expect(seedsOf(exact('not an origin'))).toEqual([]);
+  });
+
   it('gives none for allow-all, reflection, null and undecidable predicates', () => {
     expect(seedsOf({ kind: 'any', loc })).toEqual([]);
     expect(seedsOf({ kind: 'reflect', loc })).toEqual([]);

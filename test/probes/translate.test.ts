@@ -42,6 +42,10 @@ describe('regex flavour translation', () => {
     expect(js('/A\\.COM$/i', '', 'pcre')).toEqual({ source: 'A\\.COM$', flags: 'i' });
     expect(js('~ a \\. com # comment\n$~x', '', 'pcre').source).toBe('a\\.com$');
     expect(js('/https:\\/\\/a\\.com/A', '', 'pcre').source).toBe('^(?:https:\\/\\/a\\.com)');
+    // PCRE's u is Unicode matching; JavaScript's u would also reject preg_quote's `\:` and `\-`.
+    expect(js('#^https\\://a\\-b\\.com\\z#u', '', 'pcre')).toEqual({ source: '^https\\://a\\-b\\.com$', flags: '' });
+    // \A and \z never match at a line break, even under m.
+    expect(js('#\\Aa\\z#m', '', 'pcre')).toEqual({ source: '(?<![\\s\\S])a(?![\\s\\S])', flags: 'm' });
   });
 
   it('translates \\Q…\\E, POSIX classes and {,n}', () => {

@@ -1,6 +1,6 @@
 import { RegExpParser } from '@eslint-community/regexpp';
 import { describe, expect, it } from 'vitest';
-import { backtrackingRisk, compileOriginRegex } from '../../src/probes/index.js';
+import { backtrackingRisk, compileOriginRegex, execRegex, splitByRegex, testRegex, toJsRegExp } from '../../src/probes/index.js';
 import { PikeProgram } from '../../src/probes/regex/vm.js';
 
 const parser = new RegExpParser({ ecmaVersion: 2025 });
@@ -104,5 +104,91 @@ describe('catastrophic backtracking guard', () => {
   it('never matches inputs longer than an origin can be', () => {
     const c = compileOriginRegex('^a+$', '', 'js');
     expect(c.ok && c.regex.test('a'.repeat(5000))).toBe(false);
+  });
+});
+
+describe('exec: captures as a backtracking engine gives them', () => {
+  // Leftmost match, greedy and lazy quantifiers, groups that did not take part.
+  const CASES: [string, string, string][] = [
+    ['^https?://([a-z0-9-]+)\\.example\\.com$', '', 'https://app.example.com'],
+    ['(a+?)(b*)', '', 'xaaabbb'],
+    ['(a+)(b*)', '', 'xaaabbb'],
+    ['(?<sub>[a-z]+)\\.example', '', 'https://app.example.com'],
+    ['(x)?y', '', 'zy'],
+    ['a{2,3}?', '', 'aaaa'],
+    ['(a|ab)(c|bcd)(d*)', '', 'abcd'],
+    ['\\b(\\w+)$', '', 'hello world'],
+    ['(a*)+', '', 'b'],
+    ['(A)(?:\\.|-)(b)', 'i', 'xa-B'],
+    ['nomatch', '', 'https://app.example.com'],
+  ];
+  for (const [source, flags, input] of CASES) {
+    it(`/${source}/${flags} on ${input}`, () => {
+      const c = compileOriginRegex(source, flags, 'js');
+      expect(c.ok && c.regex.engine).toBe('nfa');
+      const m = c.ok ? c.regex.exec(input) : undefined;
+      const native = new RegExp(source, flags).exec(input);
+      expect(m ? { index: m.index, captures: m.captures, groups: m.groups } : null).toEqual(
+        native ? { index: native.index, captures: [...native], groups: native.groups ? { ...native.groups } : undefined } : null,
+      );
+    });
+  }
+
+  it('keeps the last value of a group inside a repetition, as PCRE and Python do', () => {
+    const c = compileOriginRegex('^(?:(a)|b)+$', '', 'nginx');
+    expect(c.ok && c.regex.exec('ab')?.captures).toEqual(['ab', 'a']);
+  });
+
+  it('finds a match at or after an offset, or exactly at it when sticky', () => {
+    const c = compileOriginRegex('b+', '', 'js');
+    if (!c.ok) throw new Error(c.reason);
+    expect(c.regex.exec('abba', 1)?.index).toBe(1);
+    expect(c.regex.exec('abba', 3)).toBeNull();
+    expect(c.regex.exec('abba', 0, true)).toBeNull();
+    expect(c.regex.exec('abba', 1, true)?.captures).toEqual(['bb']);
+  });
+
+  it('captures in linear time on a catastrophic pattern', () => {
+    const c = compileOriginRegex('^https://(a+)+(\\.example\\.com)$', '', 'nginx');
+    if (!c.ok) throw new Error(c.reason);
+    expect(c.regex.exec(`https://${'a'.repeat(40)}.example.com.evil.example`)).toBeNull();
+    expect(c.regex.exec(`https://${'a'.repeat(40)}.example.com`)?.captures.slice(2)).toEqual(['.example.com']);
+  });
+
+  it('runs \\z under the m flag as the end of the input', () => {
+    expect(testRegex('#^https://a\\.com\\z#m', '', 'pcre', 'https://a.com\nx')).toBe(false);
+    expect(testRegex('#\\Ahttps://a\\.com$#m', '', 'pcre', 'x\nhttps://a.com')).toBe(false);
+    expect(testRegex('#^https://a\\.com$#m', '', 'pcre', 'x\nhttps://a.com')).toBe(true);
+  });
+});
+
+describe('RegExp-shaped access to the safe matcher', () => {
+  it('toJsRegExp: exec, String#match and replace run on the linear-time matcher', () => {
+    const re = toJsRegExp('^(a+)+$', '', 'js')!;
+    const evil = `${'a'.repeat(40)}!`;
+    expect(re.exec(evil)).toBeNull();
+    expect(evil.match(re)).toBeNull();
+    expect(evil.replace(re, '-')).toBe(evil);
+    expect(re.exec('aaa')?.[1]).toBe('aaa');
+  });
+
+  it('execRegex: captures for nginx $1, undefined for what cannot be evaluated', () => {
+    expect(execRegex('^https://(?<sub>[a-z]+)\\.example\\.com$', 'i', 'nginx', 'https://APP.example.com')).toMatchObject({ index: 0, captures: ['https://APP.example.com', 'APP'], groups: { sub: 'APP' } });
+    expect(execRegex('^a++$', '', 'nginx', 'aa')).toBeUndefined();
+  });
+
+  it('splitByRegex splits as String#split does, captures included', () => {
+    for (const [s, source] of [
+      ['a, b ,c', '\\s*,\\s*'],
+      ['a1b2c', '(\\d)'],
+      ['abc', ''],
+      ['', ','],
+      ['', ''],
+      ['a,,b', ','],
+      ['abc', '(x)?'],
+    ] as const) {
+      expect(splitByRegex(s, source, ''), `${JSON.stringify(s)} / ${source}`).toEqual(s.split(new RegExp(source)));
+    }
+    expect(splitByRegex(`${'a'.repeat(40)}!`, '(a+)+$', '')).toEqual([`${'a'.repeat(40)}!`]);
   });
 });

@@ -42,6 +42,27 @@ describe('manual-headers semantics', () => {
     expect(headerValues(answer(p, EVIL), 'access-control-allow-credentials')).toEqual(['true']);
   });
 
+  it('answers rejected origins with the value written for them on the other path', () => {
+    const p = handler(
+      [{ kind: 'exact', origin: TRUSTED, loc: L(1) }],
+      'list',
+      [h('access-control-allow-credentials', 'true', 3, { onlyIfOriginAllowed: true }), h('access-control-allow-origin', '*', 6, { unlessOriginAllowed: true })],
+      true,
+    );
+    const evil = answer(p, EVIL);
+    expect(headerValues(evil, 'access-control-allow-origin')).toEqual(['*']);
+    expect(evil.known && evil.headers.find((x) => x.name === 'access-control-allow-origin')?.loc?.line).toBe(6);
+    expect(headerValues(evil, 'access-control-allow-credentials')).toEqual([]);
+    expect(headerValues(answer(p, TRUSTED), 'access-control-allow-origin')).toEqual([TRUSTED]);
+  });
+
+  it('leaves out a run-time value of a header that does not decide who reads the response', () => {
+    const p = handler([{ kind: 'reflect', loc: L(2) }], 'list', [{ name: 'access-control-allow-headers', value: unknown('$requested', L(4)), loc: L(4) }]);
+    const r = answer(p, EVIL);
+    expect(headerValues(r, 'access-control-allow-origin')).toEqual([EVIL]);
+    expect(headerValues(r, 'access-control-allow-headers')).toEqual([]);
+  });
+
   it('sends guarded headers only for accepted origins', () => {
     const p = handler(
       [{ kind: 'exact', origin: TRUSTED, loc: L(1) }],

@@ -1,4 +1,5 @@
 import type { Loc } from '../../model/index.js';
+import { pydanticCall } from './objects.js';
 import type { KnownPy, PyVal } from './values.js';
 import { bool, fallbackOf, firstUnknown, lift, none, num, opaque, pyEquals, seq, str, truthy } from './values.js';
 
@@ -68,6 +69,8 @@ function lookup(what: string, variable: string, loc: Loc, fallback: PyVal | unde
 }
 
 export function callRef(name: string, a: Args, loc: Loc, text: string, invoke: Invoke, self?: EnvInstance): PyVal {
+  const pydantic = pydanticCall(name, a, loc);
+  if (pydantic) return pydantic;
   switch (name) {
     case 'os.environ.get':
     case 'os.getenv':
@@ -254,7 +257,8 @@ export function callBuiltin(name: string, a: Args, loc: Loc, text: string): PyVa
     if (name === 'list' || name === 'tuple' || name === 'set') return seq(name, [], loc);
     if (name === 'str') return str('', loc);
     if (name === 'bool') return bool(false, loc);
-    if (name === 'dict') return { t: 'dict', entries: [], loc };
+    // dict(allow_origins=[...], allow_credentials=True): the keywords are the entries.
+    if (name === 'dict') return { t: 'dict', entries: [...a.keywords].map(([k, v]): [PyVal, PyVal] => [str(k, v.loc), v]), loc };
     return opaque(text, loc);
   }
   return lift([x], loc, ([v]) => {

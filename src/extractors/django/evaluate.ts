@@ -7,7 +7,8 @@ import { nodeLoc, withTree } from './parser.js';
 import type { Args, Invoke } from './calls.js';
 import { callBuiltin, callMethod, callRef, constantRef } from './calls.js';
 import { cookFStringSegment, cookLiteral, splitLiteral } from './strings.js';
-import type { KnownPy, PyVal } from './values.js';
+import { attributeOf, classObject, instantiate, onlyCacheDecorators, portableAttrs } from './objects.js';
+import type { FuncParam, KnownPy, Opaque, PyVal } from './values.js';
 import { bool, fallbackOf, firstUnknown, lift, none, num, opaque, pyEquals, seq, str, truthy } from './values.js';
 
 /** One top-level name of a settings module and the statement that gave it its value. */
@@ -33,7 +34,35 @@ export interface EvalHost {
   parser: Parser;
   read(absPath: string): string | undefined;
   display(absPath: string): string;
+  /**
+   * Application extractors (Starlette, Flask) model some library calls
+   * themselves: `flask_cors.CORS(...)` becomes an object that remembers its
+   * options. undefined → the evaluator's own answer.
+   */
+  construct?(name: string, args: Args, loc: Loc): PyVal | undefined;
 }
+
+/** A condition an observed statement runs under that could not be decided. */
+export interface Guard {
+  reason: string;
+  variable?: string;
+  /** Whether the branch runs when the condition's variables are unset; undefined without a fallback. */
+  takenByFallback?: boolean;
+}
+
+/** What an observer (see `observe`) gets with each statement. */
+export interface StatementScope {
+  file: string;
+  absPath: string;
+  /** Evaluate an expression of the statement in the namespace it runs in, right before it runs. */
+  ev(n: Node): PyVal;
+  /** The function whose body the statement is in (`create_app`); undefined at module level. */
+  fn?: string;
+  /** Undecided `if` conditions around the statement, outermost first. */
+  guards: Guard[];
+}
+
+export type StatementObserver = (stmt: Node, scope: StatementScope) => void;
 
 interface ExecState {
   file: string;
@@ -45,7 +74,16 @@ interface ExecState {
   importFailed: boolean;
   /** Environment defaults set with os.environ.setdefault. */
   envDefaults: Map<string, PyVal>;
+  /** Lines above the parsed text in its file: a function's source is parsed on its own when it is called. */
+  lineOffset?: number;
+  /** Set by `observe` for the module it reads (not for what it imports). */
+  observer?: StatementObserver;
+  fn?: string;
+  guards?: Guard[];
 }
+
+/** Statements an observer is shown; compound statements show their inner statements one by one. */
+const OBSERVED = new Set(['expression_statement', 'return_statement', 'decorated_definition']);
 
 type Locals = Map<string, PyVal> | undefined;
 
@@ -60,6 +98,15 @@ const MUTATORS = new Set(['append', 'extend', 'insert', 'remove', 'clear']);
  */
 export class SettingsEvaluator {
   private readonly cache = new Map<string, ModuleResult | 'pending'>();
+  /** Modules being evaluated, outermost first. */
+  private readonly stack: string[] = [];
+  /**
+   * Modules whose evaluation met an import cycle below the module that started
+   * it: read as a dependency of that module, they miss what the cycle cut off,
+   * so their result is not kept for when they are linted themselves (which
+   * module is read first must not change the answer).
+   */
+  private readonly cutByCycle = new Set<string>();
 
   constructor(private readonly host: EvalHost) {}
 
@@ -77,23 +124,105 @@ export class SettingsEvaluator {
       importFailed: false,
       envDefaults: new Map(),
     };
+    this.stack.push(absPath);
     try {
       withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
     } catch (e) {
       this.cache.delete(absPath);
+      this.cutByCycle.delete(absPath);
       throw e;
+    } finally {
+      this.stack.pop();
     }
     // Functions defined in a module cannot travel: their syntax tree is gone.
     for (const [k, b] of st.env) if (b.value.t === 'lambda') st.env.set(k, { ...b, value: opaque(`function ${k}`, b.stmt) });
+    for (const b of st.env.values()) if (b.value.t === 'object') portableAttrs(b.value);
     const result: ModuleResult = { absPath, env: st.env, reads: st.reads, deps: st.deps };
-    this.cache.set(absPath, result);
+    if (this.cutByCycle.delete(absPath)) this.cache.delete(absPath);
+    else this.cache.set(absPath, result);
     return result;
+  }
+
+  /**
+   * Run an application module (Starlette, Flask) the way `evaluate` runs a
+   * settings module, showing `observer` each statement, with the namespace as
+   * it is right before the statement runs. Function bodies (`create_app()`)
+   * are run too, once, with their parameters unknown, so calls inside them
+   * are shown with their locals. Modules it imports are read as usual and not
+   * observed; nothing is cached. A syntax error is thrown as ParseError.
+   */
+  observe(absPath: string, text: string, observer: StatementObserver): ModuleResult {
+    const st: ExecState = {
+      file: this.host.display(absPath),
+      absPath,
+      env: new Map(),
+      reads: new Set(),
+      deps: new Set(),
+      importFailed: false,
+      envDefaults: new Map(),
+      observer,
+      guards: [],
+    };
+    withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
+    return { absPath, env: st.env, reads: st.reads, deps: st.deps };
+  }
+
+  private scopeOf(st: ExecState): StatementScope {
+    const scope: StatementScope = { file: st.file, absPath: st.absPath, ev: (n) => this.ev(n, st, undefined), guards: st.guards ?? [] };
+    if (st.fn) scope.fn = st.fn;
+    return scope;
+  }
+
+  /**
+   * A class body, run like a module body in a namespace of its own: its
+   * names become the class's attributes (after those of the base classes it
+   * defines). Instances of a pydantic `BaseSettings` class read their fields
+   * from the environment (see objects.ts).
+   */
+  private defineClass(def: Node, st: ExecState, name: string): PyVal {
+    const bases: PyVal[] = [];
+    for (const b of def.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (b && b.type !== 'keyword_argument' && b.type !== 'comment') bases.push(this.ev(b, st, undefined));
+    }
+    const inner: ExecState = { ...st, env: new Map(st.env), observer: undefined, guards: undefined, fn: undefined, importFailed: false };
+    const before = new Map(inner.env);
+    const body = def.childForFieldName('body');
+    if (body) this.execBlock(body.namedChildren, inner);
+    const own = new Map<string, PyVal>();
+    for (const [k, b] of inner.env) if (before.get(k) !== b) own.set(k, b.value);
+    const fields: string[] = [];
+    for (const stmt of body?.namedChildren ?? []) {
+      const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+      if (!a || left?.type !== 'identifier') continue;
+      fields.push(left.text);
+      // `CORS_ORIGINS: list[str]` without a value: a required field.
+      if (!a.childForFieldName('right') && !own.has(left.text)) own.set(left.text, { t: 'absent', loc: this.loc(st, a) });
+    }
+    const module = this.host.display(st.absPath).replace(/\.py$/, '').replace(/\//g, '.');
+    return classObject(`${module}.${name}`, bases, own, fields, this.loc(st, def));
+  }
+
+  /** An observed module's `def`: its body runs in a namespace of its own, parameters unknown. */
+  private observeFunction(def: Node, st: ExecState, name: string): void {
+    const body = def.childForFieldName('body');
+    if (!body) return;
+    const inner: ExecState = { ...st, env: new Map(st.env), fn: name, importFailed: false };
+    for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (!p) continue;
+      const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+      if (id?.type === 'identifier') this.bind(inner, id.text, opaque(`parameter ${id.text} of ${name}()`, this.loc(inner, id)), p, id);
+    }
+    this.execBlock(body.namedChildren, inner);
   }
 
   /** Evaluate an imported module; undefined when it is missing, unparsable or part of an import cycle. */
   private evaluateImport(absPath: string): ModuleResult | undefined {
     const cached = this.cache.get(absPath);
-    if (cached === 'pending') return undefined;
+    if (cached === 'pending') {
+      for (const m of this.stack.slice(this.stack.indexOf(absPath) + 1)) this.cutByCycle.add(m);
+      return undefined;
+    }
     if (cached) return cached;
     const text = this.host.read(absPath);
     if (text === undefined) return undefined;
@@ -112,6 +241,7 @@ export class SettingsEvaluator {
   }
 
   private exec(s: Node, st: ExecState): void {
+    if (st.observer && OBSERVED.has(s.type)) st.observer(s, this.scopeOf(st));
     switch (s.type) {
       case 'expression_statement':
         for (const e of s.namedChildren) if (e) this.execExpression(e, s, st);
@@ -137,6 +267,11 @@ export class SettingsEvaluator {
       case 'decorated_definition': {
         const def = s.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
         const name = def?.childForFieldName('name');
+        if (def && name && st.observer && def.type === 'function_definition') this.observeFunction(def, st, name.text);
+        if (def?.type === 'class_definition' && name) return this.bind(st, name.text, this.defineClass(def, st, name.text), s, name);
+        // A helper it can follow is kept (also behind @lru_cache); any other function is unknown when used.
+        const f = def?.type === 'function_definition' && (s === def || onlyCacheDecorators(s)) ? this.defineFunction(def, st) : undefined;
+        if (f && name) return this.bind(st, name.text, f, s, name);
         if (name) this.bind(st, name.text, opaque(`${name.text} (defined in code)`, this.loc(st, s)), s, name);
         return;
       }
@@ -376,14 +511,21 @@ export class SettingsEvaluator {
 
     // Unknown condition: run both branches and keep, for each name they bind differently,
     // an unknown value whose fallback is the branch the condition's fallback selects.
-    const thenSt: ExecState = { ...st, env: new Map(st.env) };
-    const elseSt: ExecState = { ...st, env: new Map(st.env) };
-    this.execBlock(body.namedChildren, thenSt);
-    runElse(elseSt);
     const fb = c.t === 'unknown' ? fallbackOf(c) : undefined;
     const fbTruth = fb ? truthy(fb) : undefined;
     const reason = c.t === 'unknown' ? c.reason : `the condition \`${cond.text}\``;
     const variable = c.t === 'unknown' ? c.variable : undefined;
+    const guarded = (taken: boolean | undefined): Guard[] | undefined => {
+      if (!st.observer) return st.guards;
+      const g: Guard = { reason };
+      if (variable !== undefined) g.variable = variable;
+      if (taken !== undefined) g.takenByFallback = taken;
+      return [...(st.guards ?? []), g];
+    };
+    const thenSt: ExecState = { ...st, env: new Map(st.env), guards: guarded(fbTruth) };
+    const elseSt: ExecState = { ...st, env: new Map(st.env), guards: guarded(fbTruth === undefined ? undefined : !fbTruth) };
+    this.execBlock(body.namedChildren, thenSt);
+    runElse(elseSt);
     this.merge(st, thenSt.env, elseSt.env, reason, variable, fbTruth);
     if (thenSt.importFailed || elseSt.importFailed) st.importFailed = true;
   }
@@ -402,8 +544,9 @@ export class SettingsEvaluator {
         if (x) st.env.set(k, x);
         continue;
       }
-      const shown = x !== st.env.get(k) && x ? x : y!;
       const pick = fbTruth === undefined ? undefined : fbTruth ? x : y;
+      // Located where the value the fallback world uses is written: a finding about it must point there.
+      const shown = pick ?? (x !== st.env.get(k) && x ? x : y!);
       const chosen: PyVal | undefined = fbTruth === undefined ? undefined : pick ? pick.value : { t: 'absent', loc: shown.stmt };
       const fallback = chosen ? (chosen.t === 'absent' ? chosen : fallbackOf(chosen)) : undefined;
       st.env.set(k, { ...shown, value: opaque(`${k} depends on ${reason}`, shown.value.loc, fallback, variable) });
@@ -448,7 +591,12 @@ export class SettingsEvaluator {
   }
 
   private loc(st: ExecState, n: Node): Loc {
-    return nodeLoc(st.file, n);
+    const l = nodeLoc(st.file, n);
+    if (st.lineOffset) {
+      l.line += st.lineOffset;
+      l.endLine += st.lineOffset;
+    }
+    return l;
   }
 
   // ---------------------------------------------------------------- expressions
@@ -498,6 +646,7 @@ export class SettingsEvaluator {
       case 'dictionary': {
         const entries: [PyVal, PyVal][] = [];
         for (const p of n.namedChildren) {
+          if (p?.type === 'comment') continue;
           if (p?.type !== 'pair') return opaque('dict with ** or comprehension', loc);
           entries.push([this.ev(p.childForFieldName('key')!, st, locals), this.ev(p.childForFieldName('value')!, st, locals)]);
         }
@@ -507,6 +656,7 @@ export class SettingsEvaluator {
         const obj = this.ev(n.childForFieldName('object')!, st, locals);
         const attr = n.childForFieldName('attribute')!.text;
         if (obj.t === 'ref') return constantRef(`${obj.name}.${attr}`, loc) ?? { t: 'ref', name: `${obj.name}.${attr}`, loc };
+        if (obj.t === 'object') return attributeOf(obj, attr, n.text, loc);
         return opaque(n.text, loc);
       }
       case 'subscript':
@@ -751,6 +901,7 @@ export class SettingsEvaluator {
     const args = this.evalArgs(argsNode, st, locals);
     const invoke: Invoke = (f, arg, at) => {
       if (f.t === 'lambda') return this.callLambda(f, [arg], st, at);
+      if (f.t === 'func') return this.callFunction(f, { positional: [arg], keywords: new Map() }, st, at, `${f.name}(...)`);
       if (f.t === 'ref' && f.name.startsWith('builtins.')) return callBuiltin(f.name.slice(9), { positional: [arg], keywords: new Map() }, at, 'cast');
       return opaque(`cast ${f.t === 'ref' ? f.name : f.t}`, at);
     };
@@ -758,17 +909,25 @@ export class SettingsEvaluator {
       const objNode = fn.childForFieldName('object')!;
       const attr = fn.childForFieldName('attribute')!.text;
       const obj = this.ev(objNode, st, locals);
-      if (obj.t === 'ref') return callRef(`${obj.name}.${attr}`, this.withEnvDefault(`${obj.name}.${attr}`, args, st), loc, n.text, invoke);
+      if (obj.t === 'ref') {
+        const made = this.host.construct?.(`${obj.name}.${attr}`, args, loc);
+        if (made) return made;
+        return callRef(`${obj.name}.${attr}`, this.withEnvDefault(`${obj.name}.${attr}`, args, st), loc, n.text, invoke);
+      }
       if (obj.t === 'env') return callRef(`environ.Env#${attr}`, args, loc, n.text, invoke, obj);
       return callMethod(obj, attr, args, loc, n.text);
     }
     const callee = this.ev(fn, st, locals);
     if (callee.t === 'ref') {
       if (callee.name.startsWith('builtins.')) return callBuiltin(callee.name.slice(9), args, loc, n.text);
+      const made = this.host.construct?.(callee.name, args, loc);
+      if (made) return made;
       return callRef(callee.name, this.withEnvDefault(callee.name, args, st), loc, n.text, invoke);
     }
     if (callee.t === 'env') return callRef('environ.Env#__call__', args, loc, n.text, invoke, callee);
+    if (callee.t === 'object' && callee.kind === 'class') return instantiate(callee, args, loc);
     if (callee.t === 'lambda') return this.callLambda(callee, args.positional, st, loc);
+    if (callee.t === 'func') return this.callFunction(callee, args, st, loc, n.text.length > 60 ? `${n.text.slice(0, 57)}...` : n.text);
     return opaque(n.text.length > 60 ? `${n.text.slice(0, 57)}...` : n.text, loc);
   }
 
@@ -781,9 +940,216 @@ export class SettingsEvaluator {
     return d ? { positional: [k, d], keywords: args.keywords } : args;
   }
 
+  // ---------------------------------------------------------------- functions
+
+  /**
+   * A module-level `def` with plain parameters: settings modules often wrap
+   * os.getenv in helpers (`def env_bool(name, default=False): return
+   * os.getenv(name, str(default)).lower() in {...}`). Anything else stays unknown.
+   */
+  private defineFunction(s: Node, st: ExecState): PyVal | undefined {
+    if (s.startPosition.column !== 0 || s.childForFieldName('type_parameters')) return undefined;
+    const name = s.childForFieldName('name')?.text;
+    const paramsNode = s.childForFieldName('parameters');
+    if (!name || !paramsNode) return undefined;
+    const params: FuncParam[] = [];
+    for (const p of paramsNode.namedChildren) {
+      if (!p || p.type === 'comment' || p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
+      if (p.type === 'identifier') params.push({ name: p.text });
+      else if (p.type === 'typed_parameter' && p.namedChildren[0]?.type === 'identifier') params.push({ name: p.namedChildren[0].text });
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        const pn = p.childForFieldName('name');
+        const dv = p.childForFieldName('value');
+        if (pn?.type !== 'identifier' || !dv) return undefined;
+        params.push({ name: pn.text, default: this.ev(dv, st, undefined) });
+      } else return undefined; // *args, **kwargs
+    }
+    return {
+      t: 'func',
+      name,
+      params,
+      source: s.text,
+      lineOffset: s.startPosition.row + (st.lineOffset ?? 0),
+      file: st.file,
+      absPath: st.absPath,
+      globals: st.env,
+      loc: this.loc(st, s),
+    };
+  }
+
+  private callDepth = 0;
+
+  /**
+   * Run a helper's body with its arguments bound: assignments to locals,
+   * `if` (both ways when the condition is unknown, the fallback following the
+   * branch the condition's fallback takes), `return`. The body sees the globals
+   * of the module that defined it. What comes out is located at the call.
+   */
+  private callFunction(f: Extract<PyVal, { t: 'func' }>, args: Args, st: ExecState, loc: Loc, text: string): PyVal {
+    const giveUp = (): Opaque => opaque(text, loc);
+    if (this.callDepth >= 8 || args.positional.length > f.params.length) return giveUp();
+    for (const k of args.keywords.keys()) if (!f.params.some((p) => p.name === k)) return giveUp();
+    const locals = new Map<string, PyVal>();
+    for (const [i, p] of f.params.entries()) {
+      const v = i < args.positional.length ? args.positional[i] : (args.keywords.get(p.name) ?? p.default);
+      if (!v) return giveUp();
+      locals.set(p.name, v);
+    }
+    const callSt: ExecState = {
+      file: f.file,
+      absPath: f.absPath,
+      env: f.globals as Map<string, Binding>,
+      // What the helper reads is not a setting read by the settings.
+      reads: new Set(),
+      deps: new Set(),
+      importFailed: false,
+      envDefaults: st.envDefaults,
+      lineOffset: f.lineOffset,
+    };
+    const budget = { steps: 200 };
+    this.callDepth++;
+    try {
+      const out = withTree(this.host.parser, f.source, f.file, (root) => {
+        const body = root.namedChildren.find((x) => x?.type === 'function_definition')?.childForFieldName('body');
+        return body ? this.runBody(nodes(body), callSt, locals, budget, giveUp) : giveUp();
+      });
+      const lines = f.source.split('\n').length;
+      return relocate(out, (l) => l.file === f.file && l.line > f.lineOffset && l.line <= f.lineOffset + lines, loc);
+    } catch (e) {
+      if (e instanceof ParseError) return giveUp();
+      throw e;
+    } finally {
+      this.callDepth--;
+    }
+  }
+
+  private runBody(stmts: Node[], st: ExecState, locals: Map<string, PyVal>, budget: { steps: number }, giveUp: () => Opaque): PyVal {
+    for (let i = 0; i < stmts.length; i++) {
+      if (--budget.steps < 0) return giveUp();
+      const s = stmts[i]!;
+      switch (s.type) {
+        case 'comment':
+        case 'pass_statement':
+          continue;
+        case 'expression_statement': {
+          const e = s.namedChildren[0];
+          if (!e || e.type === 'string') continue; // a docstring
+          if (e.type === 'assignment') {
+            if (!this.assignLocal(e, st, locals)) return giveUp();
+            continue;
+          }
+          if (e.type === 'call') {
+            // A local list's .append(...); any other call (logging) is run for its effects only.
+            const fn = e.childForFieldName('function');
+            const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+            const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+            if (obj?.type === 'identifier' && attr && MUTATORS.has(attr) && locals.has(obj.text)) {
+              const argsNode = e.childForFieldName('arguments');
+              const { positional } = argsNode ? this.evalArgs(argsNode, st, locals) : { positional: [] };
+              const at = this.loc(st, e);
+              locals.set(obj.text, lift([locals.get(obj.text)!, ...positional], at, ([x, ...a]) => mutate(x!, attr, a, at)));
+            }
+            continue;
+          }
+          return giveUp();
+        }
+        case 'return_statement': {
+          const e = s.namedChildren.find((x) => x && x.type !== 'comment');
+          return e ? this.ev(e, st, locals) : none(this.loc(st, s));
+        }
+        case 'if_statement': {
+          const cond = s.childForFieldName('condition');
+          const body = s.childForFieldName('consequence');
+          if (!cond || !body) return giveUp();
+          const alts = s.childrenForFieldName('alternative').filter((x): x is Node => !!x);
+          return this.runIf(cond, body, alts, stmts.slice(i + 1), st, locals, budget, giveUp);
+        }
+        case 'raise_statement':
+          return opaque(`${giveUp().reason} (raises)`, this.loc(st, s));
+        default:
+          return giveUp();
+      }
+    }
+    return none(stmts.length ? this.loc(st, stmts[stmts.length - 1]!) : { file: st.file, line: 1, column: 1, endLine: 1, endColumn: 1 });
+  }
+
+  private runIf(
+    cond: Node,
+    body: Node,
+    alts: Node[],
+    rest: Node[],
+    st: ExecState,
+    locals: Map<string, PyVal>,
+    budget: { steps: number },
+    giveUp: () => Opaque,
+  ): PyVal {
+    const c = this.ev(cond, st, locals);
+    const runThen = (ls: Map<string, PyVal>) => this.runBody([...nodes(body), ...rest], st, ls, budget, giveUp);
+    const runElse = (ls: Map<string, PyVal>): PyVal => {
+      const [first, ...more] = alts;
+      if (!first) return this.runBody(rest, st, ls, budget, giveUp);
+      if (first.type === 'else_clause') {
+        const b = first.childForFieldName('body');
+        return this.runBody([...(b ? nodes(b) : []), ...rest], st, ls, budget, giveUp);
+      }
+      const ec = first.childForFieldName('condition');
+      const eb = first.childForFieldName('consequence');
+      return ec && eb ? this.runIf(ec, eb, more, rest, st, ls, budget, giveUp) : giveUp();
+    };
+    const decided = c.t === 'unknown' ? undefined : truthy(c);
+    if (decided === true) return runThen(locals);
+    if (decided === false) return runElse(locals);
+    const a = runThen(new Map(locals));
+    const b = runElse(new Map(locals));
+    const fb = c.t === 'unknown' ? fallbackOf(c) : undefined;
+    const fbTruth = fb ? truthy(fb) : undefined;
+    const chosen = fbTruth === undefined ? undefined : fbTruth ? a : b;
+    const chosenFb = chosen ? fallbackOf(chosen) : undefined;
+    const reason = c.t === 'unknown' ? c.reason : `the condition \`${cond.text}\``;
+    return opaque(reason, this.loc(st, cond), chosenFb, c.t === 'unknown' ? c.variable : undefined);
+  }
+
+  /** `x = ...` (also `a = b = ...`, `x: T = ...`) inside a helper; false for targets it cannot bind. */
+  private assignLocal(a: Node, st: ExecState, locals: Map<string, PyVal>): boolean {
+    const targets: Node[] = [];
+    let cur: Node | null = a;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      const right = cur.childForFieldName('right');
+      if (!left || left.type !== 'identifier' || !right) return false;
+      targets.push(left);
+      if (right.type !== 'assignment') {
+        const v = this.ev(right, st, locals);
+        for (const t of targets) locals.set(t.text, v);
+        return true;
+      }
+      cur = right;
+    }
+    return false;
+  }
+
   callLambda(f: Extract<PyVal, { t: 'lambda' }>, args: PyVal[], st: ExecState, loc: Loc): PyVal {
     if (args.length !== f.params.length || f.file !== st.file) return opaque('lambda', loc);
     return this.ev(f.body as Node, st, new Map(f.params.map((p, i) => [p, args[i]!])));
+  }
+}
+
+function nodes(block: Node): Node[] {
+  return block.namedChildren.filter((x): x is Node => !!x);
+}
+
+/** `v` with every location `inside` the helper's body moved to the call, so findings land where the helper is used. */
+function relocate(v: PyVal, inside: (l: Loc) => boolean, to: Loc, top = true): PyVal {
+  const loc = top || inside(v.loc) ? to : v.loc;
+  switch (v.t) {
+    case 'seq':
+      return { ...v, loc, items: v.items.map((i) => relocate(i, inside, to, false)) };
+    case 'dict':
+      return { ...v, loc, entries: v.entries.map(([k, x]) => [relocate(k, inside, to, false), relocate(x, inside, to, false)] as [PyVal, PyVal]) };
+    case 'unknown':
+      return v.fallback ? { ...v, loc, fallback: relocate(v.fallback, inside, to, false) } : { ...v, loc };
+    default:
+      return { ...v, loc };
   }
 }
 

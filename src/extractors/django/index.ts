@@ -3,7 +3,7 @@ import type { ExtractContext, ExtractResult, Extractor, Policy, SourceFile } fro
 import { ParseError } from '../../model/index.js';
 import type { ModuleResult } from './evaluate.js';
 import { SettingsEvaluator } from './evaluate.js';
-import { ancestors, expandInclude, listDir, resolveModule, starImportSpecs } from './modules.js';
+import { ancestors, defaultSettingsModules, expandInclude, isShadowedByPackage, listDir, resolveModule, starImportSpecs } from './modules.js';
 import { pythonParser } from './parser.js';
 import { buildPolicy } from './settings.js';
 import { detectVersion } from './version.js';
@@ -36,12 +36,15 @@ interface RunState {
   feeds: Map<string, Set<string>>;
   /** Settings modules whose policy this run has produced already. */
   emitted: Set<string>;
+  /** For each directory holding manage.py, the modules DJANGO_SETTINGS_MODULE names by default. */
+  named: Map<string, string[]>;
 }
 
 /** One evaluator per lint run: a base module shared by dev.py and prod.py is read once. */
 const runs = new WeakMap<ExtractContext, RunState>();
 
 export async function extractDjango(file: SourceFile, ctx: ExtractContext, options: DjangoExtractOptions = {}): Promise<ExtractResult> {
+  if (isShadowedByPackage(file.absPath, (p) => ctx.readFile(p) !== undefined)) return { policies: [] };
   const corsHere = mayConfigureCors(file, ctx);
   // A base that only holds MIDDLEWARE matters through the settings built on it (see below).
   if (!corsHere && !file.text.includes('MIDDLEWARE')) return { policies: [] };
@@ -52,17 +55,18 @@ export async function extractDjango(file: SourceFile, ctx: ExtractContext, optio
       evaluator: new SettingsEvaluator({ root: ctx.root, parser, read: (p) => ctx.readFile(p), display: (p) => ctx.displayPath(p) }),
       feeds: new Map(),
       emitted: new Set(),
+      named: new Map(),
     };
     runs.set(ctx, run);
   }
-  const importers = isEntryModule(file.absPath) ? [] : importersOf(file.absPath, ctx, run);
+  const importers = isEntryModule(file.absPath, ctx, run) ? [] : importersOf(file.absPath, ctx, run);
   if (!corsHere && !importers.length) return { policies: [] };
   let module: ModuleResult;
   try {
     // Parsed first: a CORS settings module's syntax errors are reported even when it is only a building block.
     module = run.evaluator.evaluate(file.absPath, file.text);
   } catch (e) {
-    if (e instanceof ParseError && !corsHere) return { policies: [] };
+    if (e instanceof ParseError && (!corsHere || isTemplate(file))) return { policies: [] };
     throw e;
   }
   if (!importers.length) {
@@ -108,7 +112,7 @@ function leavesOf(abs: string, ctx: ExtractContext, run: RunState): string[] {
     for (const imp of importersOf(m, ctx, run)) {
       if (seen.has(imp)) continue;
       seen.add(imp);
-      if (isEntryModule(imp) || !importersOf(imp, ctx, run).length) leaves.add(imp);
+      if (isEntryModule(imp, ctx, run) || !importersOf(imp, ctx, run).length) leaves.add(imp);
       else visit(imp);
     }
   };
@@ -177,22 +181,47 @@ function usesCorsHeaders(abs: string, module: ModuleResult, ctx: ExtractContext)
 
 /**
  * `settings.py` and a `settings/__init__.py` package are what
- * DJANGO_SETTINGS_MODULE names by default: they are always checked, even when
- * a test settings module star-imports them.
+ * DJANGO_SETTINGS_MODULE names by default, and so is whatever manage.py,
+ * wsgi.py or asgi.py set it to (`config.django.base`, which production.py
+ * also builds on): they are always checked, even when another settings module
+ * star-imports them.
  */
-function isEntryModule(abs: string): boolean {
+function isEntryModule(abs: string, ctx: ExtractContext, run: RunState): boolean {
   const base = path.basename(abs);
-  return base === 'settings.py' || (base === '__init__.py' && path.basename(path.dirname(abs)) === 'settings');
+  if (base === 'settings.py' || (base === '__init__.py' && path.basename(path.dirname(abs)) === 'settings')) return true;
+  for (const d of ancestors(path.dirname(abs), ctx.root)) {
+    let named = run.named.get(d);
+    if (!named) {
+      named = defaultSettingsModules(d, (p) => ctx.readFile(p));
+      run.named.set(d, named);
+    }
+    if (named.includes(abs)) return true;
+  }
+  return false;
 }
 
 /**
- * The modules in this one's directory, its parent or grandparent that
- * star-import or include it. (Relative imports and split-settings includes
- * point down or sideways, so the importer lives there.)
+ * A cookiecutter/copier template (`{{cookiecutter.project_slug}}/config/settings/base.py`,
+ * `{% if cookiecutter.use_drf %}` lines) is not Python until it is rendered:
+ * its syntax errors are not the project's.
+ */
+function isTemplate(file: SourceFile): boolean {
+  return /\{\{[^/]*\}\}/.test(file.path) || /^[ \t]*\{[%{#]/m.test(file.text);
+}
+
+/**
+ * The modules in this one's directory, its parent or grandparent, or a
+ * package next to its own, that star-import or include it. (Relative imports
+ * and split-settings includes point down or sideways, so the importer lives
+ * there.)
  */
 function importersOf(abs: string, ctx: ExtractContext, run: RunState): string[] {
   const out: string[] = [];
-  for (const d of ancestors(path.dirname(abs), ctx.root).slice(0, 3)) {
+  const [own, parent, grandparent] = ancestors(path.dirname(abs), ctx.root);
+  // Also the packages next to this one: config/django/base.py importing config/settings/cors.py.
+  const siblings = parent ? listDir(parent).map((n) => path.join(parent, n)).filter((d) => d !== own && ctx.readFile(path.join(d, '__init__.py')) !== undefined) : [];
+  for (const d of [own, parent, grandparent, ...siblings]) {
+    if (!d) continue;
     for (const name of listDir(d)) {
       if (!name.endsWith('.py')) continue;
       const g = path.join(d, name);

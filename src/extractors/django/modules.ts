@@ -35,10 +35,43 @@ export function resolveModule(spec: string, importer: string, root: string, exis
 }
 
 function moduleFile(base: string, exists: FileExists): string | undefined {
-  if (exists(`${base}.py`)) return `${base}.py`;
+  // Python's path finder tries a package directory before a module file of the same name.
   const init = path.join(base, '__init__.py');
   if (exists(init)) return init;
+  if (exists(`${base}.py`)) return `${base}.py`;
   return undefined;
+}
+
+/** `x.py` next to a package `x/`: no import can reach it (the package wins), so Django never loads it. */
+export function isShadowedByPackage(absPath: string, exists: FileExists): boolean {
+  if (!absPath.endsWith('.py') || path.basename(absPath) === '__init__.py') return false;
+  return exists(path.join(absPath.slice(0, -3), '__init__.py'));
+}
+
+/**
+ * The modules `DJANGO_SETTINGS_MODULE` names by default in a project rooted at
+ * `dir` (the directory of manage.py, which Django puts on sys.path):
+ * `os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.django.base')` in
+ * manage.py and in the wsgi.py/asgi.py of its packages.
+ */
+export function defaultSettingsModules(dir: string, read: (absPath: string) => string | undefined): string[] {
+  const manage = read(path.join(dir, 'manage.py'));
+  if (manage === undefined) return [];
+  const texts = [manage];
+  for (const name of listDir(dir)) {
+    for (const f of ['wsgi.py', 'asgi.py']) {
+      const t = read(path.join(dir, name, f));
+      if (t !== undefined) texts.push(t);
+    }
+  }
+  const out = new Set<string>();
+  for (const t of texts) {
+    for (const m of t.matchAll(/DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/g)) {
+      const hit = moduleFile(path.join(dir, ...m[1]!.split('.')), (p) => read(p) !== undefined);
+      if (hit) out.add(hit);
+    }
+  }
+  return [...out];
 }
 
 /** `dir` and its parents, up to and including `root` when `dir` is inside it. */

@@ -111,7 +111,7 @@ export function buildPolicy({ module, file, version }: BuildInput): Policy {
 
 /** A name the module assigned itself (not an imported function or module). */
 function isSetting(b: Binding): boolean {
-  return b.value.t !== 'absent' && b.value.t !== 'ref' && b.value.t !== 'lambda';
+  return b.value.t !== 'absent' && b.value.t !== 'ref' && b.value.t !== 'lambda' && b.value.t !== 'func';
 }
 
 /**

@@ -22,11 +22,47 @@ export type PyVal =
   /** A decouple `Csv(...)` caster. */
   | { t: 'csv'; delimiter: string; loc: Loc }
   | { t: 'lambda'; params: string[]; body: unknown; file: string; loc: Loc }
+  /**
+   * A module-level `def` (`def env_bool(name, default=False): ...`). Its source
+   * is kept, not its syntax tree (trees are freed after each module), so a
+   * helper defined in base.py still works in dev.py after `from .base import *`.
+   */
+  | { t: 'func'; name: string; params: FuncParam[]; source: string; lineOffset: number; file: string; absPath: string; globals: Map<string, unknown>; loc: Loc }
   /** split-settings `optional('local.py')`: an include that may be missing. */
   | { t: 'optional'; path: PyVal; loc: Loc }
   /** A name the module never bound (or `del`eted): reading it would fail; a setting left unset. */
   | { t: 'absent'; loc: Loc }
+  /**
+   * A class the module defines (its class-level names), an instance of one,
+   * or a library object an application extractor models (a `flask_cors.CORS()`
+   * instance). Application modules (Starlette, Flask) read settings from
+   * such objects: `settings.CORS_ORIGINS`, `app.config.from_object(Config)`.
+   */
+  | PyObject
   | Opaque;
+
+/** A parameter of a `def`; the default is evaluated once, where the function is defined (as Python does). */
+export interface FuncParam {
+  name: string;
+  default?: PyVal;
+}
+
+export interface PyObject {
+  t: 'object';
+  /** Qualified name of the class (`module.Settings`, `flask_cors.CORS`). */
+  cls: string;
+  kind: 'class' | 'instance';
+  attrs: Map<string, PyVal>;
+  loc: Loc;
+  /**
+   * A pydantic `BaseSettings` class: instantiating it reads each field from
+   * the environment variable `envPrefix + NAME`, the class default being the
+   * fallback.
+   */
+  envPrefix?: string;
+  /** Names the class body assigns or annotates (`CORS_ORIGINS: list[str] = [...]`): a settings class's fields. */
+  fields?: string[];
+}
 
 export interface Opaque {
   t: 'unknown';

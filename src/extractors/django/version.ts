@@ -15,17 +15,22 @@ export interface VersionEvidence {
   source: string;
 }
 
-export function detectVersion(settingsFile: string, root: string, read: (abs: string) => string | undefined): VersionEvidence | undefined {
+export function detectVersion(
+  settingsFile: string,
+  root: string,
+  read: (abs: string) => string | undefined,
+  pkg: string = DJANGO_CORS_HEADERS,
+): VersionEvidence | undefined {
   for (const dir of ancestors(path.dirname(settingsFile), root)) {
-    const hit = versionIn(dir, read);
+    const hit = versionIn(dir, read, pkg);
     if (hit) return hit;
   }
   return undefined;
 }
 
-function versionIn(dir: string, read: (abs: string) => string | undefined): VersionEvidence | undefined {
+function versionIn(dir: string, read: (abs: string) => string | undefined, pkg: string): VersionEvidence | undefined {
   const at = (name: string) => read(path.join(dir, name));
-  const lockers: [string, (t: string) => string | undefined][] = [
+  const lockers: [string, (t: string, pkg: string) => string | undefined][] = [
     ['poetry.lock', tomlLockVersion],
     ['uv.lock', tomlLockVersion],
     ['pdm.lock', tomlLockVersion],
@@ -33,7 +38,7 @@ function versionIn(dir: string, read: (abs: string) => string | undefined): Vers
   ];
   for (const [name, parse] of lockers) {
     const t = at(name);
-    const v = t === undefined ? undefined : parse(t);
+    const v = t === undefined ? undefined : parse(t, pkg);
     if (v) return { version: normalize(v), source: path.join(dir, name) };
   }
   const manifests: string[] = [];
@@ -44,12 +49,12 @@ function versionIn(dir: string, read: (abs: string) => string | undefined): Vers
   const lows: VersionEvidence[] = [];
   for (const f of manifests) {
     const t = read(f);
-    const v = t === undefined ? undefined : requirementsVersion(t);
+    const v = t === undefined ? undefined : requirementsVersion(t, pkg);
     if (v) lows.push({ version: v, source: f });
   }
   for (const name of ['pyproject.toml', 'Pipfile', 'setup.cfg']) {
     const t = at(name);
-    const v = t === undefined ? undefined : manifestVersion(t);
+    const v = t === undefined ? undefined : manifestVersion(t, pkg);
     if (v) lows.push({ version: v, source: path.join(dir, name) });
   }
   // Several requirement files (base.txt, production.txt) may pin differently: the lowest is the cautious answer.
@@ -57,15 +62,19 @@ function versionIn(dir: string, read: (abs: string) => string | undefined): Vers
   return lows[0];
 }
 
-/** django-cors-headers under PEP 503 normalisation (`-`, `_` and `.` are interchangeable). */
-const NAME_RE = 'django[-_.]cors[-_.]headers';
+/**
+ * A package name as a regex source, under PEP 503 normalisation (`-`, `_`
+ * and `.` are interchangeable). Other packages whose names start with it
+ * (`starlette-context`) must not match, hence the lookahead.
+ */
+export const DJANGO_CORS_HEADERS = 'django[-_.]cors[-_.]headers(?![-_.\\w])';
 
-function tomlLockVersion(text: string): string | undefined {
+function tomlLockVersion(text: string, NAME_RE: string): string | undefined {
   const re = new RegExp(`\\[\\[package\\]\\]\\s*\\nname\\s*=\\s*"${NAME_RE}"\\s*\\nversion\\s*=\\s*"([^"]+)"`, 'i');
   return re.exec(text)?.[1];
 }
 
-function pipfileLockVersion(text: string): string | undefined {
+function pipfileLockVersion(text: string, NAME_RE: string): string | undefined {
   try {
     const j = JSON.parse(text) as Record<string, Record<string, { version?: string }> | undefined>;
     for (const section of ['default', 'develop']) {
@@ -82,7 +91,7 @@ function pipfileLockVersion(text: string): string | undefined {
 }
 
 /** `django-cors-headers>=3.5,<4 ; python_version > "3"` → '3.5.0'. */
-export function requirementsVersion(text: string): string | undefined {
+export function requirementsVersion(text: string, NAME_RE: string = DJANGO_CORS_HEADERS): string | undefined {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     const m = new RegExp(`^${NAME_RE}\\s*(?:\\[[^\\]]*\\])?\\s*([^;\\s].*?)?\\s*(?:;.*)?$`, 'i').exec(line);
@@ -93,7 +102,7 @@ export function requirementsVersion(text: string): string | undefined {
 }
 
 /** pyproject (PEP 621 strings or Poetry tables), Pipfile, setup.cfg. */
-function manifestVersion(text: string): string | undefined {
+function manifestVersion(text: string, NAME_RE: string): string | undefined {
   const pep = new RegExp(`["']${NAME_RE}\\s*(?:\\[[^\\]]*\\])?\\s*([^"';]*)`, 'i').exec(text);
   if (pep && pep[1]!.trim()) return lowestAllowed(pep[1]!);
   const table = new RegExp(`^\\s*["']?${NAME_RE}["']?\\s*=\\s*(?:["']([^"']*)["']|\\{[^}]*version\\s*=\\s*["']([^"']*)["'])`, 'im').exec(text);

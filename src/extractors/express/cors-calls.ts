@@ -97,9 +97,12 @@ export function policyFromOptions(framework: 'express' | 'nestjs', scope: Policy
 function withFallbacks(p: OptionsPolicy, reason: string, vars: string[], loc: Loc): OptionsPolicy {
   const variable = vars.join('/');
   const wrap = <T>(v: OptionsPolicy[keyof OptionsPolicy] & { known: boolean }) => {
-    const val = v as unknown as { known: boolean; value?: T; fallback?: T };
+    const val = v as unknown as { known: boolean; value?: T; fallback?: T; isDefault?: boolean };
     const fb = val.known ? val.value : val.fallback;
-    return unknown<T>(reason, loc, fb, variable);
+    const u = unknown<T>(reason, loc, fb, variable);
+    // A default in the unset world (no allowedHeaders: echo the request's) stays a default there.
+    if (val.known && val.isDefault && fb !== undefined) u.fallbackIsDefault = true;
+    return u;
   };
   return {
     ...p,

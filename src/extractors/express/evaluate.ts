@@ -1,5 +1,6 @@
 import type * as ES from 'estree';
 import type { Loc } from '../../model/index.js';
+import { splitByRegex } from '../../probes/match.js';
 import type { FunctionNode, Node } from './ast.js';
 import { isFunction, isIdent, locOf, memberName, staticKeyName, unwrap } from './ast.js';
 import type { Binding, ScopeInfo } from './scope.js';
@@ -17,9 +18,10 @@ export interface ModuleSource {
 }
 
 /**
- * Finds a relative import (`./config/cors`) of the same repository. Returns
- * undefined when the module is missing or does not parse: its values are
- * then unknown.
+ * Finds an import of the same repository: a relative one (`./config/cors`),
+ * or a bare one the project's tsconfig/jsconfig `paths`/`baseUrl` map into
+ * it (`@lib/cors`, `src/config/cors`). Returns undefined for packages and
+ * when the module is missing or does not parse: its values are then unknown.
  */
 export type ModuleResolver = (fromId: string, specifier: string) => ModuleSource | undefined;
 
@@ -162,11 +164,21 @@ export class Evaluator {
   private readonly memo: Record<Mode, Map<Node, AV>> = { normal: new Map(), unset: new Map() };
   private readonly active: Record<Mode, Set<Node>> = { normal: new Set(), unset: new Set() };
   private readonly activeExports = new Set<string>();
+  private readonly activeCalls: Record<Mode, Set<Node>> = { normal: new Set(), unset: new Set() };
   private readonly mods = new Map<string, Mod | null>();
   private readonly exportMemo: Record<Mode, Map<string, AV>> = { normal: new Map(), unset: new Map() };
   private depth = 0;
 
-  constructor(private readonly resolver: ModuleResolver) {}
+  /**
+   * `packages`: further npm packages whose exports are modelled as `pkg`
+   * values — the package itself for its default export (and `.default`),
+   * `<package>.<name>` for a named one — so an extractor can recognise its
+   * middleware however it is imported (the Fastify and Koa extractors).
+   */
+  constructor(
+    private readonly resolver: ModuleResolver,
+    private readonly packages: ReadonlySet<string> = new Set(),
+  ) {}
 
   module(src: ModuleSource): Mod {
     const have = this.mods.get(src.id);
@@ -349,7 +361,13 @@ export class Evaluator {
       case 'AwaitExpression': {
         // `await NestFactory.create(...)` is the application; other promises stay unknown.
         const v = this.eval(e.argument, mod, mode);
+        if (v.t === 'pkg' && this.packages.has(v.name)) return v; // `await import('pkg')`: its namespace
         return v.t === 'app' && v.kind === 'nest' ? v : unknownAV('awaited value', loc);
+      }
+      case 'ImportExpression': {
+        // `import('@fastify/cors')`: a promise of the namespace, which Fastify's register accepts as the plugin.
+        const spec = e.source.type === 'Literal' && typeof e.source.value === 'string' ? e.source.value : undefined;
+        return spec !== undefined && this.packages.has(spec) ? { t: 'pkg', name: spec, loc } : unknownAV('dynamic import', loc);
       }
       default:
         return unknownAV(`${e.type}`, loc);
@@ -447,6 +465,7 @@ export class Evaluator {
       case 'envobj':
         return mode === 'unset' ? { t: 'undef', loc } : unknownAV(`process.env.${key}`, loc, [key]);
       case 'pkg':
+        if (this.packages.has(v.name)) return key === 'default' ? v : { t: 'pkg', name: `${v.name}.${key}`, loc };
         if (v.name === 'cors' && key === 'default') return v;
         if (v.name === 'express' && key === 'default') return v;
         if (v.name === 'express' && key === 'Router') return { t: 'pkg', name: 'express.Router', loc };
@@ -519,7 +538,69 @@ export class Evaluator {
       const g = this.callGlobal(callee.name, args, mod, mode, loc);
       if (g) return g;
     }
+    if (fn.t === 'func') return this.callResult(fn, mode, loc);
     return unknownAV('result of a call', loc, varsOf(fn));
+  }
+
+  /**
+   * What a call to a function of the repository returns (`cors(buildCorsOptions())`,
+   * `app.enableCors(corsConfig())`): its `return`s, through `if`s whose
+   * condition is known. Parameters stay unknown (one answer for every call
+   * site); a condition that is not known makes the result unknown, with the
+   * environment variables it depends on, so the `unset` evaluation finds the
+   * written fallback. Async functions, generators, loops, `try` and `throw`
+   * make it unknown.
+   */
+  private callResult(f: Extract<AV, { t: 'func' }>, mode: Mode, loc: Loc): AV {
+    const fn = f.fn;
+    if (fn.async || fn.generator) return unknownAV(fn.async ? 'awaited value' : 'result of a call', loc);
+    const active = this.activeCalls[mode];
+    if (active.has(fn)) return unknownAV('recursive call', loc);
+    active.add(fn);
+    try {
+      if (fn.body.type !== 'BlockStatement') return this.eval(fn.body, f.mod, mode);
+      return this.returned(fn.body.body, f.mod, mode, loc) ?? { t: 'undef', loc };
+    } finally {
+      active.delete(fn);
+    }
+  }
+
+  /** The value a statement list returns; undefined when it completes without returning. */
+  private returned(stmts: ES.Statement[], mod: Mod, mode: Mode, loc: Loc): AV | undefined {
+    for (const st of stmts) {
+      switch (st.type) {
+        case 'ReturnStatement':
+          return st.argument ? this.eval(st.argument, mod, mode) : { t: 'undef', loc };
+        case 'BlockStatement': {
+          const r = this.returned(st.body, mod, mode, loc);
+          if (r) return r;
+          break;
+        }
+        case 'IfStatement': {
+          const test = this.eval(st.test, mod, mode);
+          const t = truthy(test);
+          if (t === undefined) {
+            if (!returnsSomewhere(st)) break;
+            const branches = [this.returned([st.consequent], mod, mode, loc), st.alternate ? this.returned([st.alternate], mod, mode, loc) : undefined].filter((x): x is AV => !!x);
+            return unknownAV(test.t === 'unknown' ? test.reason : 'condition', loc, varsOf(test, ...branches));
+          }
+          const chosen = t ? st.consequent : st.alternate;
+          const r = chosen ? this.returned([chosen], mod, mode, loc) : undefined;
+          if (r) return r;
+          break;
+        }
+        case 'VariableDeclaration':
+        case 'ExpressionStatement':
+        case 'EmptyStatement':
+        case 'FunctionDeclaration':
+        case 'ClassDeclaration':
+          // Local values are read through their bindings when the return needs them.
+          break;
+        default:
+          return unknownAV(st.type === 'ThrowStatement' ? 'throws' : `${st.type} in the function`, loc);
+      }
+    }
+    return undefined;
   }
 
   private argValues(args: ES.CallExpression['arguments'], mod: Mod, mode: Mode): AV[] {
@@ -595,12 +676,10 @@ export class Evaluator {
         if (!sep) return { t: 'array', items: [recv], loc };
         if (sep.t === 'str') return { t: 'array', items: recv.v.split(sep.v).map((v) => ({ t: 'str' as const, v, loc: recv.loc })), loc };
         if (sep.t === 'regex') {
-          try {
-            const re = new RegExp(sep.source, sep.flags);
-            return { t: 'array', items: recv.v.split(re).map((v) => ({ t: 'str' as const, v, loc: recv.loc })), loc };
-          } catch {
-            return unk('split');
-          }
+          // The separator is the user's pattern: split on the probes' linear-time matcher.
+          const parts = splitByRegex(recv.v, sep.source, sep.flags);
+          if (!parts) return unk('split');
+          return { t: 'array', items: parts.map((v): AV => (v === undefined ? { t: 'undef', loc: recv.loc } : { t: 'str', v, loc: recv.loc })), loc };
         }
         return unk('split');
       }
@@ -677,16 +756,20 @@ export class Evaluator {
   }
 
   private requireModule(spec: string, mod: Mod, mode: Mode, loc: Loc): AV {
+    if (this.packages.has(spec)) return { t: 'pkg', name: spec, loc };
     if (KNOWN_PACKAGES.has(spec)) return { t: 'pkg', name: spec.replace(/^node:/, ''), loc };
-    if (!spec.startsWith('.')) return unknownAV(`require('${spec}')`, loc);
     const target = this.importModule(mod, spec);
-    if (!target) return unknownAV(`cannot read '${spec}'`, loc);
+    // A bare name the resolver does not map into the repository (tsconfig paths) is a package.
+    if (!target) return unknownAV(spec.startsWith('.') ? `cannot read '${spec}'` : `require('${spec}')`, loc);
     return this.moduleExports(target, mode, loc);
   }
 
   private evalImport(b: Binding, mod: Mod, mode: Mode, loc: Loc): AV {
     const source = b.importSource ?? '';
     const imported = b.imported ?? 'default';
+    if (this.packages.has(source)) {
+      return imported === 'default' || imported === '*' || imported === 'require' ? { t: 'pkg', name: source, loc } : { t: 'pkg', name: `${source}.${imported}`, loc };
+    }
     if (KNOWN_PACKAGES.has(source)) {
       const pkg = source.replace(/^node:/, '');
       if (imported === 'default' || imported === '*' || imported === 'require') return { t: 'pkg', name: pkg, loc };
@@ -695,9 +778,8 @@ export class Evaluator {
       if (pkg === '@nestjs/core' && imported === 'NestFactory') return { t: 'pkg', name: 'NestFactory', loc };
       return unknownAV(`import { ${imported} } from '${source}'`, loc);
     }
-    if (!source.startsWith('.')) return unknownAV(`imported from '${source}'`, loc);
     const target = this.importModule(mod, source);
-    if (!target) return unknownAV(`cannot read '${source}'`, loc);
+    if (!target) return unknownAV(source.startsWith('.') ? `cannot read '${source}'` : `imported from '${source}'`, loc);
     if (imported === 'require') return this.moduleExports(target, mode, loc);
     if (imported === '*') return this.namespace(target, mode, loc);
     return this.exportOf(target, imported, mode, loc);
@@ -859,6 +941,26 @@ export function nestAdapter(call: ES.CallExpression, mod: Mod): 'express' | 'fas
     }
   }
   return 'express';
+}
+
+/** Does the statement contain a `return` of its own function (not of a nested one)? */
+function returnsSomewhere(st: ES.Statement): boolean {
+  let found = false;
+  const visit = (n: ES.Node): void => {
+    if (found) return;
+    if (n.type === 'ReturnStatement') {
+      found = true;
+      return;
+    }
+    if (isFunction(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'loc' || k === 'range' || k === 'parent') continue;
+      if (Array.isArray(v)) for (const c of v) if (c && typeof c === 'object' && 'type' in c) visit(c as ES.Node);
+      if (v && typeof v === 'object' && 'type' in v && !Array.isArray(v)) visit(v as ES.Node);
+    }
+  };
+  visit(st);
+  return found;
 }
 
 function isModuleExports(e: ES.MemberExpression, mod: Mod): boolean {

@@ -5,6 +5,7 @@ import type { ModuleResolver } from './evaluate.js';
 import { Evaluator } from './evaluate.js';
 import { listenFacts } from './listen.js';
 import { manualHeaderPolicies } from './manual-headers.js';
+import { nestPolicies } from './nest.js';
 
 export interface ExtractOptions {
   /** The module's identity for `resolve` (an absolute path in the CLI); defaults to `file`. */
@@ -22,7 +23,7 @@ export function extractFromProgram(program: ES.Program, file: string, resolve: M
   const ev = new Evaluator(resolve);
   const src = { id: options.id ?? file, file, program, ...(options.text !== undefined ? { text: options.text } : {}) };
   const mod = ev.module(src);
-  const policies = [...corsPolicies(ev, mod), ...manualHeaderPolicies(ev, mod)];
+  const policies = [...corsPolicies(ev, mod), ...nestPolicies(ev, mod), ...manualHeaderPolicies(ev, mod)];
   const facts = listenFacts(ev, mod);
   return facts.length ? { policies, facts } : { policies };
 }

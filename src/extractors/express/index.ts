@@ -3,6 +3,7 @@ import type { ExtractContext, Extractor, SourceFile } from '../../model/index.js
 import type { ModuleResolver, ModuleSource } from './evaluate.js';
 import { extractFromProgram } from './extract.js';
 import { JS_EXTENSIONS, parseProgram } from './parse.js';
+import { aliasTargets } from './tsconfig-paths.js';
 
 export { extractFromProgram } from './extract.js';
 export type { ModuleResolver, ModuleSource } from './evaluate.js';
@@ -14,7 +15,11 @@ const SNIFF = /cors|access-control/i;
 /** `./config/cors` → the file it names, the way Node and TypeScript look it up. */
 export function resolveRelative(fromAbs: string, spec: string, exists: (abs: string) => boolean): string | undefined {
   if (!spec.startsWith('./') && !spec.startsWith('../') && spec !== '.' && spec !== '..') return undefined;
-  const base = path.resolve(path.dirname(fromAbs), spec);
+  return resolveModulePath(path.resolve(path.dirname(fromAbs), spec), exists);
+}
+
+/** An absolute module path, with the extensions and `index` files Node and TypeScript try. */
+function resolveModulePath(base: string, exists: (abs: string) => boolean): string | undefined {
   const ext = path.extname(base);
   const candidates: string[] = [];
   if (JS_EXTENSIONS.includes(ext)) {
@@ -31,8 +36,17 @@ export function resolveRelative(fromAbs: string, spec: string, exists: (abs: str
 }
 
 export function contextResolver(ctx: ExtractContext): ModuleResolver {
+  const exists = (p: string) => ctx.readFile(p) !== undefined;
+  const aliasCache = new Map<string, Parameters<typeof aliasTargets>[4] extends Map<string, infer V> ? V : never>();
   return (fromId: string, spec: string): ModuleSource | undefined => {
-    const abs = resolveRelative(fromId, spec, (p) => ctx.readFile(p) !== undefined);
+    let abs = resolveRelative(fromId, spec, exists);
+    // A bare specifier is a package unless the project's tsconfig/jsconfig maps it into the repository.
+    if (!abs && !spec.startsWith('.') && !path.isAbsolute(spec)) {
+      for (const base of aliasTargets(fromId, spec, path.resolve(ctx.root), ctx.readFile, aliasCache)) {
+        abs = resolveModulePath(base, exists);
+        if (abs) break;
+      }
+    }
     if (!abs) return undefined;
     const text = ctx.readFile(abs)!;
     const file = ctx.displayPath(abs);

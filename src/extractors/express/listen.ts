@@ -15,7 +15,7 @@ export function listenFacts(ev: Evaluator, mod: Mod): ProjectFact[] {
     if (n.callee.object.type === 'Super') return;
     const recv = ev.eval(unwrap(n.callee.object), mod, 'normal');
     if (recv.t !== 'app' || recv.kind === 'router') return;
-    const data: Record<string, unknown> = { port: null, framework: 'express' };
+    const data: Record<string, unknown> = { port: null, framework: recv.kind === 'nest' ? 'nestjs' : 'express' };
     const arg = n.arguments[0];
     if (arg && arg.type !== 'SpreadElement') {
       const v = ev.eval(arg, mod, 'normal');

@@ -132,6 +132,9 @@ function classify(e: ES.Expression, method: 'setHeader' | 'header', ctx: ExecCtx
   if (ctx.isOrigin(x)) return { k: 'origin' };
   if (ctx.isUndefinedOrigin(x)) return undef;
   if (x.type === 'ConditionalExpression') return ctx.cond(x.test) ? classify(x.consequent, method, ctx) : classify(x.alternate, method, ctx);
+  // `${req.headers.origin}` and String(origin): the Origin as a string (the text "undefined" when there is none).
+  const inner = stringified(x, ctx.mod);
+  if (inner && ctx.isOrigin(ctx.resolveLocal(inner) ?? inner)) return { k: 'origin' };
   const v = ctx.value(x);
   switch (v.t) {
     case 'str':
@@ -151,6 +154,16 @@ function classify(e: ES.Expression, method: 'setHeader' | 'header', ctx: ExecCtx
     default:
       return { k: 'unknown', reason: `header value ${v.t}` };
   }
+}
+
+/** The expression a template literal with no text of its own, or `String(x)`, turns into a string. */
+function stringified(e: ES.Expression, mod: Mod): ES.Expression | undefined {
+  if (e.type === 'TemplateLiteral' && e.expressions.length === 1 && e.quasis.every((q) => q.value.cooked === '')) return unwrap(e.expressions[0] as ES.Expression);
+  const callee = e.type === 'CallExpression' ? unwrap(e.callee as ES.Expression) : undefined;
+  if (e.type === 'CallExpression' && callee && isIdent(callee, 'String') && !mod.scopes.bindingOf(callee) && e.arguments.length === 1 && e.arguments[0]!.type !== 'SpreadElement') {
+    return unwrap(e.arguments[0] as ES.Expression);
+  }
+  return undefined;
 }
 
 function writesOf(call: ES.CallExpression, ctx: ExecCtx<HeaderEvent>): HeaderEvent[] | undefined {
@@ -341,6 +354,14 @@ function emittedHeaders(set: PathSet<HeaderEvent>, sent: OriginsResult['sent']):
   for (const p of set.paths) for (const e of p.events) if (e.name !== ACAO && !names.includes(e.name)) names.push(e.name);
   const scenarios = set.scenarios();
   const out: EmittedHeader[] = [];
+  if (!scenarios) {
+    // Too many tests to tell when each header is written.
+    for (const name of names) {
+      const loc = set.paths.flatMap((p) => p.events).find((e) => e.name === name)!.loc;
+      out.push({ name, value: unknown('written under too many conditions to follow', loc), loc });
+    }
+    return out;
+  }
   for (const name of names) {
     const rows: { s: Scenario; present: boolean; value?: string; loc?: Loc; append?: boolean }[] = [];
     let bad: string | undefined;

@@ -1,5 +1,6 @@
 import type * as ES from 'estree';
-import type { Loc } from '../../model/index.js';
+import type { CheckSubject, Loc, OriginCheck } from '../../model/index.js';
+import { evaluateCheck } from '../../probes/check.js';
 import type { FunctionNode, Node } from './ast.js';
 import { isIdent, locOf, memberName, sourceOf, stringLiteral, unwrap, walk } from './ast.js';
 import type { AV, Evaluator, Mod, Mode } from './evaluate.js';
@@ -20,28 +21,43 @@ export type AtomKind =
   | { k: 'in'; values: { v: string; loc: Loc }[] } // list.includes(origin), set.has(origin), indexOf(...) !== -1
   | { k: 'index0'; values: { v: string; loc: Loc }[] } // `if (list.indexOf(origin))`: true unless it is the first entry
   | { k: 'eq'; value: string; loc: Loc } // origin === 'https://a'
-  | { k: 're'; source: string; flags: string; loc: Loc; check?: StringTest } // /re/.test(origin); a string test as its equivalent regex
+  | { k: 'test'; check: CheckLeaf; text: string; loc: Loc } // /re/.test(origin), origin.endsWith('.a.com'), new URL(origin).hostname === 'a.com'
   | { k: 'present' } // origin is truthy (a request with an Origin header)
+  | { k: 'parse' } // `new URL(origin)` ran without throwing (a statement built the URL; `null` does not parse)
   | { k: 'method'; value: string } // req.method === 'OPTIONS'
   | { k: 'unknown'; description: string; vars: string[]; loc: Loc };
 
-/** `origin.endsWith('.example.com')` and the like: decided as the equivalent regex, reported as the check it is (OriginCheck). */
-export interface StringTest {
-  op: 'startsWith' | 'endsWith' | 'includes';
-  value: string;
-  /** The condition as written, for messages. */
-  text: string;
+/** One test of a custom check (OriginCheck without the connectives). */
+export type CheckLeaf = Extract<OriginCheck, { op: 'equals' | 'startsWith' | 'endsWith' | 'includes' | 'oneOf' | 'regex' }>;
+
+/** What a string test looks at: the Origin or a part of `new URL(origin)`, maybe lower-cased. */
+export interface Subject {
+  subject: CheckSubject;
+  ignoreCase: boolean;
 }
 
-function stringTestAtom(test: StringTest, loc: Loc): Atom {
-  const esc = test.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const source = test.op === 'startsWith' ? `^${esc}` : test.op === 'endsWith' ? `${esc}$` : esc;
-  return { key: `re:/${source}/`, kind: { k: 're', source, flags: '', loc, check: test } };
+/** The leaf with its subject; `origin` and case-sensitive are left out (the OriginCheck defaults). */
+function leaf<L extends CheckLeaf>(l: L, subj: Subject): L {
+  const out: L = { ...l };
+  if (subj.subject !== 'origin') out.subject = subj.subject;
+  if (subj.ignoreCase) (out as { ignoreCase?: boolean }).ignoreCase = true;
+  return out;
+}
+
+function testAtom(check: CheckLeaf, text: string, loc: Loc): Atom {
+  return { key: `t:${JSON.stringify(check)}`, kind: { k: 'test', check, text, loc } };
+}
+
+/** `new URL(origin)` throws for an Origin that is not a URL (`null`): such a test cannot be skipped when its branches agree. */
+export function leafThrows(c: CheckLeaf): boolean {
+  return c.subject !== undefined && c.subject !== 'origin';
 }
 
 export interface Atom {
   key: string;
   kind: AtomKind;
+  /** The condition as written, where it was read (a custom check is reported at its first test). */
+  at?: Loc;
 }
 
 export interface Choice {
@@ -76,6 +92,19 @@ export interface Hooks<E> {
   onCall(call: ES.CallExpression, ctx: ExecCtx<E>): boolean;
   /** Names that, passed on to another function, make the outcome unknowable (the callback). */
   escapes?(b: Binding): boolean;
+  /**
+   * A `return` of the function (its argument; null for `return;` and for
+   * falling off the end), for functions whose answer is what they return
+   * (Koa's `origin(ctx)`, an async Fastify origin function).
+   */
+  onReturn?(value: ES.Expression | null, ctx: ExecCtx<E>): void;
+  /**
+   * A framework's own ways to read the request Origin (Koa's
+   * `ctx.request.header.origin`, where `header` is the headers object, not
+   * Express's function): true or false decides, undefined leaves it to the
+   * Node/Express rules.
+   */
+  isOrigin?(e: ES.Expression): boolean | undefined;
 }
 
 const MAX_RUNS = 256;
@@ -120,8 +149,14 @@ class Runner<E> implements ExecCtx<E> {
 
   execute(): Path<E> {
     try {
-      if (this.fn.body.type === 'BlockStatement') this.block(this.fn.body.body);
-      else this.expr(this.fn.body);
+      if (this.fn.body.type === 'BlockStatement') {
+        this.block(this.fn.body.body);
+        // Falling off the end returns undefined.
+        this.hooks.onReturn?.(null, this);
+      } else {
+        this.expr(this.fn.body);
+        this.hooks.onReturn?.(this.fn.body, this);
+      }
     } catch (e) {
       if (e instanceof Unknowable) this.path.unknown ??= e.message;
       else if (!(e instanceof Stop)) throw e;
@@ -181,6 +216,7 @@ class Runner<E> implements ExecCtx<E> {
         return;
       case 'ReturnStatement':
         if (s.argument) this.expr(s.argument);
+        this.hooks.onReturn?.(s.argument ?? null, this);
         throw new Stop('return');
       case 'ThrowStatement':
         throw new Stop('throw');
@@ -256,6 +292,8 @@ class Runner<E> implements ExecCtx<E> {
 
   private expr(e: ES.Expression): void {
     const x = unwrap(e);
+    // `const url = new URL(origin)`: for an Origin that is not a URL (`null`) the statement throws here.
+    if (this.buildsOriginUrl(x) && !this.choose({ key: 'parse', kind: { k: 'parse' }, at: locOf(x, this.mod.file) })) throw new Stop('throw');
     switch (x.type) {
       case 'CallExpression': {
         const callee = x.callee.type === 'Super' ? undefined : unwrap(x.callee);
@@ -345,6 +383,8 @@ class Runner<E> implements ExecCtx<E> {
     if (depth > 20) return false;
     const x = this.resolveLocal(e);
     if (!x) return false;
+    const own = this.hooks.isOrigin?.(x);
+    if (own !== undefined) return own;
     if (isIdent(x)) {
       const b = this.mod.scopes.bindingOf(x);
       if (!b) return false;
@@ -377,6 +417,7 @@ class Runner<E> implements ExecCtx<E> {
   isUndefinedOrigin(e: ES.Expression): boolean {
     const x = this.resolveLocal(e);
     if (!x) return false;
+    if (this.hooks.isOrigin?.(x) === true) return false;
     if (isIdent(x)) {
       const b = this.mod.scopes.bindingOf(x);
       if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && !b.reassigned && b.init && !b.path) return this.isUndefinedOrigin(b.init);
@@ -443,37 +484,106 @@ class Runner<E> implements ExecCtx<E> {
     return this.choose({ key: `u:${loc.file}:${loc.line}:${loc.column}`, kind: { k: 'unknown', description, vars: v.t === 'unknown' ? v.vars : [], loc } });
   }
 
-  private listAtom(k: 'in' | 'index0', list: { list: AV; node: ES.Expression }, at: ES.Node): Atom {
+  private listAtom(k: 'in' | 'index0', list: { list: AV; node: ES.Expression; subj?: Subject }, at: ES.Node): Atom {
     const loc = locOf(at, this.mod.file);
     const l = list.list;
-    if (l.t === 'array') {
+    const subj = list.subj ?? { subject: 'origin', ignoreCase: false };
+    const plain = subj.subject === 'origin' && !subj.ignoreCase;
+    if (l.t === 'array' && (plain || (k === 'in' && l.items.every((i) => i.t === 'str')))) {
       const values = l.items.filter((i): i is Extract<AV, { t: 'str' }> => i.t === 'str').map((i) => ({ v: i.v, loc: i.loc }));
-      return { key: `${k}:${JSON.stringify(values.map((v) => v.v))}`, kind: { k, values } };
+      if (plain) return { key: `${k}:${JSON.stringify(values.map((v) => v.v))}`, kind: { k, values }, at: loc };
+      // `allowedHosts.includes(new URL(origin).hostname)`: a test on a part of the Origin.
+      return { ...testAtom(leaf({ op: 'oneOf', values: values.map((v) => v.v) }, subj), sourceOf(at as Node, this.mod.text) ?? 'a list lookup', loc), at: loc };
     }
     const description = sourceOf(at as Node, this.mod.text) ?? 'a custom check';
-    return { key: `u:${loc.file}:${loc.line}:${loc.column}`, kind: { k: 'unknown', description, vars: l.t === 'unknown' ? l.vars : [], loc } };
+    return { key: `u:${loc.file}:${loc.line}:${loc.column}`, kind: { k: 'unknown', description, vars: l.t === 'unknown' ? l.vars : [], loc }, at: loc };
   }
 
-  /** `origin.indexOf('literal')` → the literal. */
-  private originIndexOf(e: ES.Expression): string | undefined {
+  /**
+   * What a string test looks at: the Origin itself, `origin.toLowerCase()`,
+   * `new URL(origin).hostname` / `.host` / `.protocol`, or a name bound to one
+   * of those (`const url = new URL(origin)`, `const { hostname } = new URL(origin)`).
+   */
+  subjectOf(e: ES.Expression, depth = 0): Subject | undefined {
+    if (depth > 20) return undefined;
+    if (this.isOrigin(e)) return { subject: 'origin', ignoreCase: false };
+    const x = this.resolveLocal(e);
+    if (!x) return undefined;
+    if (isIdent(x)) {
+      const b = this.mod.scopes.bindingOf(x);
+      if (!b || !(b.kind === 'const' || b.kind === 'let' || b.kind === 'var') || b.reassigned || !b.init) return undefined;
+      if (!b.path) return this.subjectOf(b.init, depth + 1);
+      const step = b.path[0];
+      if (b.path.length === 1 && step && 'key' in step && !b.defaultValue && this.isOriginUrl(b.init, depth + 1)) return urlPart(step.key);
+      return undefined;
+    }
+    if (x.type === 'MemberExpression' && x.object.type !== 'Super') {
+      const name = memberName(x);
+      return name !== undefined && this.isOriginUrl(x.object as ES.Expression, depth + 1) ? urlPart(name) : undefined;
+    }
+    if (x.type === 'CallExpression' && x.callee.type === 'MemberExpression' && x.callee.object.type !== 'Super' && x.arguments.length === 0) {
+      const name = memberName(x.callee);
+      if (name === 'toLowerCase' || name === 'toLocaleLowerCase') {
+        const inner = this.subjectOf(x.callee.object as ES.Expression, depth + 1);
+        return inner && { ...inner, ignoreCase: true };
+      }
+    }
+    return undefined;
+  }
+
+  /** `new URL(origin)`, or a property or method of it (`new URL(origin).hostname.toLowerCase()`): evaluating it builds the URL. */
+  private buildsOriginUrl(x: ES.Expression): boolean {
+    for (let e = x, i = 0; i < 10; i++) {
+      if (e.type === 'NewExpression') return this.isOriginUrl(e, 0);
+      if (e.type === 'MemberExpression' && e.object.type !== 'Super') e = unwrap(e.object as ES.Expression);
+      else if (e.type === 'CallExpression' && e.callee.type === 'MemberExpression' && e.callee.object.type !== 'Super') e = unwrap(e.callee.object as ES.Expression);
+      else return false;
+    }
+    return false;
+  }
+
+  /** `new URL(origin)` (the WHATWG URL of the request Origin), directly or through a name. */
+  private isOriginUrl(e: ES.Expression, depth: number): boolean {
+    if (depth > 20) return false;
+    const x = this.resolveLocal(e);
+    if (!x) return false;
+    if (isIdent(x)) {
+      const b = this.mod.scopes.bindingOf(x);
+      if (!b || !(b.kind === 'const' || b.kind === 'let' || b.kind === 'var') || b.reassigned || !b.init || b.path) return false;
+      return this.isOriginUrl(b.init, depth + 1);
+    }
+    if (x.type !== 'NewExpression' || !isIdent(x.callee, 'URL') || x.arguments.length !== 1) return false;
+    // The global URL, or node:url's (the same class).
+    const b = this.mod.scopes.bindingOf(x.callee);
+    if (b && !(b.importSource === 'url' || b.importSource === 'node:url')) return false;
+    const arg = x.arguments[0]!;
+    return arg.type !== 'SpreadElement' && this.isOrigin(arg);
+  }
+
+  /** `subject.indexOf('literal')` → the literal and the subject. */
+  private subjectIndexOf(e: ES.Expression): { lit: string; subj: Subject } | undefined {
     const x = unwrap(e);
     if (x.type !== 'CallExpression' || x.callee.type !== 'MemberExpression' || memberName(x.callee) !== 'indexOf') return undefined;
-    if (x.callee.object.type === 'Super' || !this.isOrigin(x.callee.object as ES.Expression)) return undefined;
+    if (x.callee.object.type === 'Super') return undefined;
+    const subj = this.subjectOf(x.callee.object as ES.Expression);
+    if (!subj) return undefined;
     const arg = x.arguments[0];
     if (x.arguments.length !== 1 || !arg || arg.type === 'SpreadElement') return undefined;
     const v = this.value(arg);
-    return v.t === 'str' ? v.v : undefined;
+    return v.t === 'str' ? { lit: v.v, subj } : undefined;
   }
 
   /** `list.indexOf(origin)` → the list. */
-  private indexOfCall(e: ES.Expression): { list: AV; node: ES.Expression } | undefined {
+  private indexOfCall(e: ES.Expression): { list: AV; node: ES.Expression; subj: Subject } | undefined {
     const x = unwrap(e);
     if (x.type !== 'CallExpression' || x.callee.type !== 'MemberExpression' || memberName(x.callee) !== 'indexOf') return undefined;
-    if (x.arguments.length < 1 || x.arguments[0]!.type === 'SpreadElement' || !this.isOrigin(x.arguments[0] as ES.Expression)) return undefined;
+    if (x.arguments.length < 1 || x.arguments[0]!.type === 'SpreadElement') return undefined;
+    const subj = this.subjectOf(x.arguments[0] as ES.Expression);
+    if (!subj) return undefined;
     const listNode = x.callee.object as ES.Expression;
     const list = this.value(listNode);
     if (list.t === 'str') return undefined;
-    return { list, node: listNode };
+    return { list, node: listNode, subj };
   }
 
   private compare(x: ES.BinaryExpression): boolean | undefined {
@@ -490,11 +600,21 @@ class Runner<E> implements ExecCtx<E> {
         if (this.isOrigin(a)) {
           const other = this.value(b);
           if (other.t === 'str') {
-            const r = this.choose({ key: `eq:${other.v}`, kind: { k: 'eq', value: other.v, loc: other.loc } });
+            const r = this.choose({ key: `eq:${other.v}`, kind: { k: 'eq', value: other.v, loc: other.loc }, at: locOf(x, this.mod.file) });
             return negate ? !r : r;
           }
           if (other.t === 'undef' || other.t === 'null') {
             const r = !this.choose({ key: 'present', kind: { k: 'present' } });
+            return negate ? !r : r;
+          }
+        }
+        // new URL(origin).hostname === 'example.com', origin.toLowerCase() === '...'
+        const subj = this.subjectOf(a);
+        if (subj) {
+          const other = this.value(b);
+          if (other.t === 'str') {
+            const text = `${sourceOf(a as Node, this.mod.text) ?? subj.subject} === ${sourceOf(b as Node, this.mod.text) ?? JSON.stringify(other.v)}`;
+            const r = this.choose(testAtom(leaf({ op: 'equals', value: other.v }, subj), text, locOf(x, this.mod.file)));
             return negate ? !r : r;
           }
         }
@@ -524,8 +644,9 @@ class Runner<E> implements ExecCtx<E> {
       [x.left, x.right, false],
       [x.right, x.left, true],
     ] as const) {
-      const lit = this.originIndexOf(a);
-      if (lit === undefined) continue;
+      const found = this.subjectIndexOf(a);
+      if (found === undefined) continue;
+      const { lit, subj } = found;
       const n = this.value(b);
       if (n.t !== 'num') return undefined;
       const rel = (i: number) => cmp(flipped ? flip(op) : op, i, n.v);
@@ -537,9 +658,9 @@ class Runner<E> implements ExecCtx<E> {
       const loc = locOf(x, this.mod.file);
       if (first === later) {
         if (first === missing) return missing;
-        return this.choose(stringTestAtom({ op: 'includes', value: lit, text }, loc)) ? first : missing;
+        return this.choose(testAtom(leaf({ op: 'includes', value: lit }, subj), text, loc)) ? first : missing;
       }
-      if (later === missing) return this.choose(stringTestAtom({ op: 'startsWith', value: lit, text }, loc)) ? first : missing;
+      if (later === missing) return this.choose(testAtom(leaf({ op: 'startsWith', value: lit }, subj), text, loc)) ? first : missing;
       return undefined;
     }
     // list.indexOf(origin) compared with a number
@@ -572,39 +693,46 @@ class Runner<E> implements ExecCtx<E> {
     const recvNode = x.callee.object as ES.Expression;
     const arg = x.arguments[0];
     if (!name || !arg || arg.type === 'SpreadElement') return undefined;
-    if ((name === 'includes' || name === 'has') && this.isOrigin(arg)) {
+    const loc = locOf(x, this.mod.file);
+    const text = sourceOf(x as Node, this.mod.text);
+    const argSubj = name === 'includes' || name === 'has' || name === 'indexOf' || name === 'test' ? this.subjectOf(arg) : undefined;
+    if ((name === 'includes' || name === 'has') && argSubj) {
       const list = this.value(recvNode);
       if (list.t === 'str') return undefined; // substring test: a custom check
       if (name === 'has' && list.t === 'array' && !list.set) return undefined;
-      return this.choose(this.listAtom('in', { list, node: recvNode }, x));
+      return this.choose(this.listAtom('in', { list, node: recvNode, subj: argSubj }, x));
     }
-    if (name === 'indexOf' && this.isOrigin(arg)) {
+    if (name === 'indexOf' && argSubj) {
       const idx = this.indexOfCall(x);
-      if (idx) return this.choose(this.listAtom('index0', idx, x));
+      if (idx && idx.subj.subject === 'origin' && !idx.subj.ignoreCase) return this.choose(this.listAtom('index0', idx, x));
       return undefined;
     }
-    // origin.endsWith('.example.com'), startsWith, includes with a written string.
-    if ((name === 'startsWith' || name === 'endsWith' || name === 'includes') && this.isOrigin(recvNode) && x.arguments.length === 1) {
+    // origin.endsWith('.example.com'), startsWith, includes with a written string; also on a part of new URL(origin).
+    if ((name === 'startsWith' || name === 'endsWith' || name === 'includes') && x.arguments.length === 1) {
+      const subj = this.subjectOf(recvNode);
+      if (!subj) return undefined;
       const v = this.value(arg);
       if (v.t !== 'str') return undefined;
-      const text = sourceOf(x as Node, this.mod.text) ?? `origin.${name}('${v.v}')`;
-      return this.choose(stringTestAtom({ op: name, value: v.v, text }, locOf(x, this.mod.file)));
+      return this.choose(testAtom(leaf({ op: name, value: v.v }, subj), text ?? `origin.${name}('${v.v}')`, loc));
     }
-    if (name === 'test' && this.isOrigin(arg)) {
+    if (name === 'test' && argSubj) {
       const re = this.value(recvNode);
-      if (re.t === 'regex') return this.choose({ key: `re:/${re.source}/${re.flags}`, kind: { k: 're', source: re.source, flags: re.flags, loc: re.loc } });
+      if (re.t === 'regex') return this.choose(testAtom(leaf({ op: 'regex', source: re.source, flags: re.flags }, argSubj), text ?? `/${re.source}/${re.flags}.test(origin)`, re.loc));
       return undefined;
     }
-    if (name === 'match' && this.isOrigin(recvNode)) {
+    if (name === 'match') {
+      const subj = this.subjectOf(recvNode);
+      if (!subj) return undefined;
       const re = this.value(arg);
-      if (re.t === 'regex') return this.choose({ key: `re:/${re.source}/${re.flags}`, kind: { k: 're', source: re.source, flags: re.flags, loc: re.loc } });
+      if (re.t === 'regex') return this.choose(testAtom(leaf({ op: 'regex', source: re.source, flags: re.flags }, subj), text ?? `origin.match(/${re.source}/)`, re.loc));
       if (re.t === 'str') {
         try {
+          // String#match builds `new RegExp(s)`: an invalid pattern throws there, it is never run here.
           new RegExp(re.v);
         } catch {
           return undefined;
         }
-        return this.choose({ key: `re:/${re.v}/`, kind: { k: 're', source: re.v, flags: '', loc: re.loc } });
+        return this.choose(testAtom(leaf({ op: 'regex', source: re.v, flags: '' }, subj), text ?? `origin.match('${re.v}')`, re.loc));
       }
       return undefined;
     }
@@ -633,6 +761,20 @@ class Runner<E> implements ExecCtx<E> {
     }
     return undefined;
   }
+}
+
+function parsesAsUrl(s: string): boolean {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The part of `new URL(origin)` a property names, as a check subject. */
+function urlPart(name: string): Subject | undefined {
+  return name === 'hostname' || name === 'host' || name === 'protocol' ? { subject: name, ignoreCase: false } : undefined;
 }
 
 function flip(op: string): string {
@@ -678,14 +820,14 @@ function mentionsOrigin<E>(e: ES.Expression, ctx: ExecCtx<E>): boolean {
 
 // ---- deciding what a set of paths accepts ---------------------------------
 
-/** One class of requests: a concrete Origin, or every Origin outside the written literals with the given regex results. */
+/** One class of requests: a concrete Origin, or every Origin outside the written literals with the given test results. */
 export interface Scenario {
   origin?: string;
-  regexes?: boolean[];
+  tests?: boolean[];
   method: string;
 }
 
-export function atomValue(a: AtomKind, s: Scenario, regexIndex: (key: string) => number): boolean | undefined {
+export function atomValue(a: AtomKind, s: Scenario, testIndex: (key: string) => number): boolean | undefined {
   switch (a.k) {
     case 'in':
       return s.origin !== undefined ? a.values.some((v) => v.v === s.origin) : false;
@@ -693,17 +835,14 @@ export function atomValue(a: AtomKind, s: Scenario, regexIndex: (key: string) =>
       return s.origin !== undefined ? a.values[0]?.v !== s.origin : true;
     case 'eq':
       return s.origin !== undefined ? s.origin === a.value : false;
-    case 're': {
-      if (s.origin === undefined) return s.regexes?.[regexIndex(`re:/${a.source}/${a.flags}`)] ?? false;
-      try {
-        // A /g or /y regex keeps lastIndex between calls; modelled like the semantics: as matching.
-        return new RegExp(a.source, a.flags.replace(/[gy]/g, '')).test(s.origin);
-      } catch {
-        return undefined;
-      }
-    }
+    case 'test':
+      if (s.origin === undefined) return s.tests?.[testIndex(`t:${JSON.stringify(a.check)}`)] ?? false;
+      // Linear-time matching (the probes' matcher): a written literal cannot make a written pattern hang.
+      return evaluateCheck(a.check, s.origin);
     case 'present':
       return true;
+    case 'parse':
+      return s.origin === undefined || parsesAsUrl(s.origin);
     case 'method':
       return s.method === a.value;
     case 'unknown':
@@ -713,9 +852,12 @@ export function atomValue(a: AtomKind, s: Scenario, regexIndex: (key: string) =>
 
 export class PathSet<E> {
   readonly exact: { v: string; loc: Loc }[] = [];
-  readonly regexes: { key: string; source: string; flags: string; loc: Loc; check?: StringTest }[] = [];
+  /** The tests other than whole-Origin equality and list membership; a scenario gives each a result. */
+  readonly tests: { key: string; check: CheckLeaf; text: string; loc: Loc }[] = [];
   readonly methods: string[] = ['GET'];
   readonly unknownAtoms: Extract<AtomKind, { k: 'unknown' }>[] = [];
+  /** Some path builds `new URL(origin)` in a statement: what it accepts is then no plain union (an Origin that does not parse is rejected first). */
+  parses = false;
 
   constructor(readonly paths: Path<E>[]) {
     for (const p of paths) {
@@ -723,9 +865,10 @@ export class PathSet<E> {
         const a = atom.kind;
         if (a.k === 'in' || a.k === 'index0') for (const v of a.values) this.addExact(v);
         else if (a.k === 'eq') this.addExact({ v: a.value, loc: a.loc });
-        else if (a.k === 're' && !this.regexes.some((r) => r.key === atom.key)) this.regexes.push({ key: atom.key, source: a.source, flags: a.flags, loc: a.loc, ...(a.check ? { check: a.check } : {}) });
+        else if (a.k === 'test' && !this.tests.some((r) => r.key === atom.key)) this.tests.push({ key: atom.key, check: a.check, text: a.text, loc: a.loc });
         else if (a.k === 'method' && !this.methods.includes(a.value)) this.methods.push(a.value);
         else if (a.k === 'unknown' && !this.unknownAtoms.some((u) => u.loc === a.loc)) this.unknownAtoms.push(a);
+        else if (a.k === 'parse') this.parses = true;
       }
     }
     if (!this.methods.includes('OPTIONS') && this.methods.length > 1) this.methods.push('OPTIONS');
@@ -735,27 +878,35 @@ export class PathSet<E> {
     if (!this.exact.some((e) => e.v === v.v)) this.exact.push(v);
   }
 
-  private regexIndex = (key: string) => this.regexes.findIndex((r) => r.key === key);
+  private testIndex = (key: string) => this.tests.findIndex((r) => r.key === key);
 
   /** The paths a scenario can take; unknown atoms match either way. */
   pathsFor(s: Scenario): Path<E>[] {
     return this.paths.filter((p) => {
       for (const c of p.choices.values()) {
-        const v = atomValue(c.atom.kind, s, this.regexIndex);
+        const v = atomValue(c.atom.kind, s, this.testIndex);
         if (v !== undefined && v !== c.value) return false;
       }
       return true;
     });
   }
 
-  /** Every class of requests worth distinguishing: each written literal, and each combination of regex results for any other Origin. */
-  scenarios(): Scenario[] {
+  /**
+   * Every class of requests worth distinguishing: each written literal, and
+   * each combination of test results for any other Origin. Undefined when
+   * there are too many tests to enumerate their combinations.
+   */
+  scenarios(): Scenario[] | undefined {
+    const n = this.tests.length;
+    if (n > MAX_SCENARIO_TESTS) return undefined;
     const out: Scenario[] = [];
     for (const method of this.methods) {
       for (const e of this.exact) out.push({ origin: e.v, method });
-      const n = this.regexes.length;
-      for (let mask = 0; mask < 1 << n; mask++) out.push({ regexes: this.regexes.map((_, i) => ((mask >> i) & 1) === 1), method });
+      for (let mask = 0; mask < 1 << n; mask++) out.push({ tests: this.tests.map((_, i) => ((mask >> i) & 1) === 1), method });
     }
     return out;
   }
 }
+
+/** 2^n combinations of test results: beyond this many tests, a check is decided as a tree (decide.ts) instead. */
+export const MAX_SCENARIO_TESTS = 8;

@@ -38,7 +38,17 @@ interface LockPackage {
   version?: unknown;
 }
 
-export function laravelProfile(configAbsPath: string, ctx: ExtractContext): LaravelProfile {
+/** The profile when the composer files say nothing: the newest behaviour, no path filter. */
+export const UNPINNED_PROFILE: LaravelProfile = { stack: 'php-cors', keys: 'both', defaults: 'php-cors' };
+
+/**
+ * Undefined when the composer files show that no stack corslint models reads
+ * config/cors.php: Laravel before 9 (or Lumen) has no HandleCors of its own,
+ * so without barryvdh/fruitcake laravel-cors the file is dead (an app that
+ * copied it and wrote its own middleware); another CORS package
+ * (spatie/laravel-cors, …) reads the file with keys and semantics of its own.
+ */
+export function laravelProfile(configAbsPath: string, ctx: ExtractContext): LaravelProfile | undefined {
   // config/cors.php → the application root holds composer.json / composer.lock.
   const appRoot = path.dirname(path.dirname(configAbsPath));
   const lock = parseJson(ctx.readFile(path.join(appRoot, 'composer.lock')));
@@ -109,14 +119,23 @@ export function laravelProfile(configAbsPath: string, ctx: ExtractContext): Lara
     };
   }
   const major = laravel ? majorOf(laravel.version) : undefined;
+  const names = lock ? [...locked.keys()] : [...required.keys()];
+  if (names.some((n) => OTHER_CORS_PACKAGE.test(n) && !CORS_STACKS.has(n))) return undefined;
+  const lumen = version('laravel/lumen-framework');
+  if ((major !== undefined && major < 9) || (lumen && !laravel)) return undefined;
   if (major !== undefined && major >= 11) {
     return { ...base, stack: 'php-cors', keys: 'both', defaults: 'laravel-11', pathsDefault: LARAVEL_11_PATHS };
   }
   if (major !== undefined && major >= 9) {
     return { ...base, stack: 'php-cors', keys: 'both', defaults: 'php-cors', pathsDefault: [] };
   }
-  return { ...base, stack: 'php-cors', keys: 'both', defaults: 'php-cors' };
+  return { ...base, ...UNPINNED_PROFILE };
 }
+
+/** A package that reads a config/cors.php (or brings a CORS middleware) of its own. */
+const OTHER_CORS_PACKAGE = /(^|[/-])cors([/-]|$)/;
+/** What HandleCors and the laravel-cors packages run on, or a copy of them: they read the file as modelled. */
+const CORS_STACKS = new Set(['fruitcake/php-cors', 'asm89/stack-cors', 'barryvdh/laravel-cors', 'fruitcake/laravel-cors']);
 
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;

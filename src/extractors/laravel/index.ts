@@ -15,8 +15,13 @@ export const laravelExtractor: Extractor = {
   sniff: (text) => text.includes('<?'),
   extract(file, ctx) {
     const cfg = readLaravelConfig(file.text, file.path);
-    if (!cfg) return { policies: [] };
-    return { policies: [buildLaravelPolicy(cfg, laravelProfile(file.absPath, ctx))] };
+    // A config/cors.php that returns no array is not Laravel's (a plain-PHP or other framework's
+    // `config/` directory): whatever headers it writes itself are still hand-written headers.
+    if (!cfg) return { policies: /access-control-/i.test(file.text) ? extractPhpHeaders(file.text, file.path) : [] };
+    const profile = laravelProfile(file.absPath, ctx);
+    // composer.json shows that nothing reads the file (see composer.ts).
+    if (!profile) return { policies: [] };
+    return { policies: [buildLaravelPolicy(cfg, profile)] };
   },
 };
 

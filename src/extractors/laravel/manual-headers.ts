@@ -194,15 +194,21 @@ class HeaderExtraction {
     );
     const { origins, form } = this.originsOf(possibilities, acao[0] ? this.loc(acao[0].call) : loc);
 
-    let credentials: Val<boolean> = known(false, loc, true);
-    for (const s of acac) {
-      const v = this.stringVal(s);
+    // Credentials are on where a path writes exactly `true`; `false` on another path (the rejected
+    // branch) is the same as not writing the header, so it neither decides nor blurs the value.
+    const acacValues = acac.map((s) => ({ s, v: this.stringVal(s) }));
+    const enabling = acacValues.filter(({ v }) => !v.known || v.value.trim() === 'true');
+    let credentials: Val<boolean> = acac.length ? known(false, this.loc(acac[acac.length - 1]!.call)) : known(false, loc, true);
+    for (const { s, v } of enabling) {
       credentials = v.known
-        ? known(v.value.trim() === 'true', this.loc(s.call))
+        ? known(true, this.loc(s.call))
         : unknown(v.reason, this.loc(s.call), v.fallback === undefined ? undefined : v.fallback.trim() === 'true', v.variable);
     }
+    const quiet = new Set(acacValues.filter((x) => !enabling.includes(x) && enabling.length > 0).map(({ s }) => s));
 
-    const headers = this.emittedHeaders(unit, sites.filter((s) => s.name !== 'access-control-allow-origin'));
+    const headers = this.emittedHeaders(unit, sites.filter((s) => s.name !== 'access-control-allow-origin' && !quiet.has(s)));
+    const otherwise = this.rejectedOriginAnswer(acao, possibilities, unit);
+    if (otherwise) headers.push(otherwise);
     const listOf = (name: string): Val<string[]> => {
       const h = headers.find((x) => x.name === name);
       if (!h) return known([], loc, true);
@@ -232,6 +238,22 @@ class HeaderExtraction {
       headers,
       unknownOptions: [],
     };
+  }
+
+  /**
+   * `if (in_array($origin, $allowed)) { echo it } else { header('Access-Control-Allow-Origin: *') }`:
+   * the `*` written outside the origin check is what the origins the check rejects get.
+   */
+  private rejectedOriginAnswer(acao: HeaderSite[], ps: Possibility[], unit: PhpNode): EmittedHeader | undefined {
+    const checked = ps.some((p) => p.kind === 'reflect' && p.restriction.kind !== 'none');
+    if (!checked) return undefined;
+    const star = acao.find((s) => {
+      const v = this.stringVal(s);
+      return v.known && v.value.trim() === '*' && this.guards(s.call, s.ancestors, unit).kind === 'none';
+    });
+    if (!star) return undefined;
+    const loc = this.loc(star.call);
+    return { name: 'access-control-allow-origin', value: known('*', loc), loc, unlessOriginAllowed: true };
   }
 
   /**
@@ -452,6 +474,8 @@ class HeaderExtraction {
         const key = this.ev.eval(child(n, 'offset'));
         const k = key.t === 'str' ? key.v.toLowerCase() : '';
         if (what?.kind === 'variable' && text(what, 'name') === '_SERVER') return k === 'http_origin';
+        // $request->server()['HTTP_ORIGIN'], $request->server->all()['HTTP_ORIGIN']: the same server array.
+        if (what?.kind === 'call' && children(what, 'arguments').length === 0 && ['server', 'all'].includes(methodName(what) ?? '')) return k === 'http_origin';
         // getallheaders()['Origin']
         if (what?.kind === 'call' && ['getallheaders', 'apache_request_headers'].includes(calleeName(what) ?? '')) return k === 'origin';
         if (what?.kind === 'variable' && k === 'origin') {
@@ -470,11 +494,16 @@ class HeaderExtraction {
         };
         // $request->header('Origin'), $request->headers->get('Origin'), PSR-7 getHeaderLine('Origin'), Request::header('Origin')
         if ((m === 'header' || m === 'get' || m === 'getheaderline' || m === 'server') && args.length >= 1) {
-          if (m === 'server') {
-            const a = this.ev.eval(args[0]!);
-            return a.t === 'str' && a.v.toUpperCase() === 'HTTP_ORIGIN';
-          }
+          // $request->server('HTTP_ORIGIN'), Symfony's ServerBag $request->server->get('HTTP_ORIGIN')
+          const a = this.ev.eval(args[0]!);
+          if ((m === 'server' || m === 'get') && a.t === 'str' && a.v.toUpperCase() === 'HTTP_ORIGIN') return true;
+          if (m === 'server') return false;
           return firstIsOrigin();
+        }
+        // filter_input(INPUT_SERVER, 'HTTP_ORIGIN'), and getenv('HTTP_ORIGIN') (CGI/FastCGI put request headers in the environment)
+        if ((fn === 'filter_input' && args[1]) || (fn === 'getenv' && args[0])) {
+          const a = this.ev.eval(fn === 'getenv' ? args[0]! : args[1]!);
+          return a.t === 'str' && a.v.toUpperCase() === 'HTTP_ORIGIN';
         }
         if (n.kind === 'call' && child(n, 'what')?.kind === 'staticlookup') {
           const off = child(child(n, 'what')!, 'offset');

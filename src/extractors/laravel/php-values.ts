@@ -392,7 +392,9 @@ export class PhpEvaluator {
     const chosen = pick(truthy(fb.value)!);
     const cfb = fallbackWorld(chosen);
     const u = firstUnknown(test)!;
-    return unknownPV(u.reason, loc, cfb?.value, fb.written && (cfb?.written ?? false), u.variable);
+    // As with `??`: `env('X') ? explode(',', env('X')) : [...]` and `env('X') ?: [...]` test what
+    // env()/getenv() return when X is unset (null/false), so the branch taken then is the one written.
+    return unknownPV(u.reason, loc, cfb?.value, cfb?.written ?? false, u.variable);
   }
 
   private evalCast(type: string, v: PV, loc: Loc): PV {

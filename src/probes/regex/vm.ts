@@ -103,7 +103,7 @@ export class PikeProgram {
    */
   exec(input: string, from = 0, sticky = false): VmMatch | null {
     const { chars, offsets } = this.units(input);
-    let start = offsets.findIndex((o) => o >= from);
+    const start = offsets.findIndex((o) => o >= from);
     if (start < 0) return null;
     const n = this.prog.length;
     const nslots = 2 * (this.groupCount + 1);
