@@ -87,7 +87,9 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   let filesSkipped = 0;
 
   for (const abs of files) {
-    const rel = path.relative(root, abs).split(path.sep).join('/');
+    // Relative to the root's parent, so the linted folder's own name counts:
+    // `corslint sites-enabled/` or `corslint config/` still finds what those names mark.
+    const rel = path.relative(path.dirname(root), abs).split(path.sep).join('/');
     const byPath = extractors.filter((e) => e.matchesPath(rel));
     if (byPath.length === 0 || ignoredByNestedConfig(abs)) continue;
     const r = readSourceFile(abs);
