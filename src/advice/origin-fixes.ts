@@ -1,5 +1,5 @@
 import type { OriginEntry, RegexFlavor } from '../model/index.js';
-import { hostInfo, isLoopback, parseOrigin, patternShape, splitPcreDelimiters, type ProbeKind, type Seed } from '../probes/index.js';
+import { generateProbes, hostInfo, isLoopback, parseOrigin, patternShape, splitPcreDelimiters, testRegex, type ProbeKind, type Seed } from '../probes/index.js';
 
 /** How each flavour applies a pattern, for messages. */
 const MATCHER: Record<RegexFlavor, string> = {
@@ -50,13 +50,14 @@ export function anchoredFix(entry: OriginEntry | undefined, seed: Seed | undefin
     }
   }
   if (!entry || !parts) return 'Match the whole origin: scheme, full host and port, anchored at both ends, with dots escaped.';
-  const body = `^${parts.scheme}://${parts.hostRe}${parts.portRe}$`;
+  // The author's own pattern, anchored and escaped, keeps what it meant (`preview-\d+`) where it is safe.
+  const body = (entry.kind === 'regex' && kind !== 'lookalike' && tightened(entry, seed)) || `^${parts.scheme}://${parts.hostRe}${parts.portRe}$`;
   switch (entry.kind) {
     case 'regex': {
       const f = entry.flags.replace(/[gy]/g, '');
       switch (entry.flavor) {
         case 'js':
-          return `Anchor it as \`/${body.replace(/\//g, '\\/')}/${f}\`.`;
+          return `Anchor it as \`/${escapeSlashes(body)}/${f}\`.`;
         case 'python-match':
         case 'python-fullmatch':
           return `Anchor it as \`r'${body}'\`.`;
@@ -64,7 +65,7 @@ export function anchoredFix(entry: OriginEntry | undefined, seed: Seed | undefin
           const d = splitPcreDelimiters(entry.source);
           const open = d?.delimiter ?? '#';
           const close = ({ '(': ')', '[': ']', '{': '}', '<': '>' } as Record<string, string>)[open] ?? open;
-          const inner = open === '/' ? body.replace(/\//g, '\\/') : body;
+          const inner = open === '/' ? escapeSlashes(body) : body;
           return `Anchor it as \`'${open}${inner}${close}${d?.flags ?? ''}'\`.`;
         }
         case 'nginx':
@@ -124,4 +125,37 @@ function fixParts(seed: Seed): FixParts | undefined {
     return { scheme, host: p.hostname, base, family: true, apex, hostRe: apex ? `([a-z0-9-]+\\.)?${esc(base)}` : `[a-z0-9-]+\\.${esc(base)}`, port, portRe };
   }
   return { scheme, host: p.hostname, base: domain, family: false, apex: false, hostRe: esc(p.hostname), port, portRe };
+}
+
+type RegexEntry = Extract<OriginEntry, { kind: 'regex' }>;
+
+/**
+ * The entry's own pattern with a scheme if it lacks one, dots between name
+ * characters escaped and both ends anchored — returned only when the probes
+ * confirm it still accepts the trusted origin and no attacker origin.
+ */
+function tightened(entry: RegexEntry, seed: Seed | undefined): string | undefined {
+  // A pattern written for one host or a bare domain is better served by the synthesized fix (which keeps subdomains).
+  if (!seed?.variableHost) return undefined;
+  const pcre = entry.flavor === 'pcre' ? splitPcreDelimiters(entry.source) : undefined;
+  if (entry.flavor === 'pcre' && !pcre) return undefined;
+  let body = pcre ? pcre.body : entry.source;
+  body = body.replace(/^(\^|\\A)/, '').replace(/(\$|\\[zZ])$/, '');
+  if (!/^\(?(\?:)?(https?|\w+:|\[)/i.test(body)) body = `https://${body}`;
+  body = `^${body.replace(/(?<=[a-z0-9])\.(?=[a-z0-9])/gi, '\\.')}$`;
+  const flags = pcre ? pcre.flags : entry.flags.replace(/[gy]/g, '');
+  const source = pcre ? `${pcre.delimiter}${body}${closing(pcre.delimiter)}${flags}` : body;
+  if (testRegex(source, flags, entry.flavor, seed.origin) !== true) return undefined;
+  const { probes } = generateProbes([{ ...entry, source }]);
+  const safe = probes.every((p) => !p.attacker || testRegex(source, flags, entry.flavor, p.origin) === false);
+  return safe ? body : undefined;
+}
+
+function closing(open: string): string {
+  return ({ '(': ')', '[': ']', '{': '}', '<': '>' } as Record<string, string>)[open] ?? open;
+}
+
+/** Escape the slashes a `/…/` literal needs, leaving those the author escaped already. */
+function escapeSlashes(body: string): string {
+  return body.replace(/(?<!\\)\//g, '\\/');
 }

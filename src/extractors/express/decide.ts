@@ -54,7 +54,9 @@ export function decide<E>(set: PathSet<E>, outcomeOf: (p: Path<E>) => Outcome): 
   if (!vars.length) {
     const tree = decideTree(set, outcomeOf);
     // Only parts corslint cannot read: a predicate, as before.
-    if (tree && decidable(tree.check)) return tree.check.op === 'and' && tree.check.args.length === 0 && acceptLoc ? { k: 'same', outcome: { k: 'accept', loc: acceptLoc } } : treeDecision(tree, acceptLoc);
+    if (tree && isTrue(tree) && acceptLoc) return { k: 'same', outcome: { k: 'accept', loc: acceptLoc } };
+    if (tree && isFalse(tree)) return { k: 'same', outcome: { k: 'reject' } };
+    if (tree && decidable(tree.check)) return treeDecision(tree, acceptLoc);
   }
   return { k: 'predicate', description: set.unknownAtoms[0]?.description ?? union, vars };
 }

@@ -158,7 +158,7 @@ export class AppConfigs {
     }
     if (v.t === 'unknown') {
       const fb = fallbackOf(v);
-      const layer: OptionLayer = { options: new Map(), opaque: opaque(v.reason, loc, { t: 'absent', loc }, v.variable) };
+      const layer: OptionLayer = { options: new Map(), opaque: opaque(v.reason, loc, { t: 'absent', loc }, v.variable ?? sourceVariable(text)) };
       if (fb?.t === 'object') {
         for (const [k, src] of upperCase([...fb.attrs]).options) layer.options.set(k, { value: opaque(v.reason, src.value.loc, src.value, v.variable), keyLoc: src.keyLoc });
       }
@@ -222,6 +222,15 @@ function upperCase(entries: [string, PyVal][]): OptionLayer {
 
 /** A source whose keys corslint cannot read: any CORS_* key may come from it, and when it sets none the earlier values stay. */
 function unreadable(text: string, loc: Loc): OptionLayer {
-  const what = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return { options: new Map(), opaque: opaque(`what ${what} loads`, loc, { t: 'absent', loc }) };
+  return { options: new Map(), opaque: opaque(`what ${short(text)} loads`, loc, { t: 'absent', loc }, sourceVariable(text)) };
+}
+
+/** Messages then say "(when CORS_* in app.config.from_envvar('APP_SETTINGS') is unset)". */
+function sourceVariable(text: string): string {
+  return `CORS_* in ${short(text)}`;
+}
+
+function short(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
