@@ -4,12 +4,12 @@ import type { ModuleResolver, ModuleSource } from './evaluate.js';
 import { extractFromProgram } from './extract.js';
 import { JS_EXTENSIONS, parseProgram } from './parse.js';
 import { aliasTargets } from './tsconfig-paths.js';
+import { isJsSourcePath, looksGenerated } from '../js-middleware/source-files.js';
 
 export { extractFromProgram } from './extract.js';
 export type { ModuleResolver, ModuleSource } from './evaluate.js';
 export { parseProgram } from './parse.js';
 
-const PATH = /\.(c|m)?(j|t)sx?$/;
 const SNIFF = /cors|access-control/i;
 
 /** `./config/cors` → the file it names, the way Node and TypeScript look it up. */
@@ -61,8 +61,8 @@ export function contextResolver(ctx: ExtractContext): ModuleResolver {
 
 export const expressExtractor: Extractor = {
   name: 'express',
-  matchesPath: (relPath: string) => PATH.test(relPath) && !/\.d\.[cm]?ts$/.test(relPath),
-  sniff: (text: string) => SNIFF.test(text),
+  matchesPath: isJsSourcePath,
+  sniff: (text: string) => SNIFF.test(text) && !looksGenerated(text),
   extract(file: SourceFile, ctx: ExtractContext) {
     const program = parseProgram(file.text, file.path);
     return extractFromProgram(program, file.path, contextResolver(ctx), { id: file.absPath, text: file.text });

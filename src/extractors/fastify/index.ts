@@ -6,8 +6,8 @@ import { contextResolver, parseProgram } from '../express/index.js';
 import { appListenFacts } from '../js-middleware/packages.js';
 import { projectVersions } from '../js-middleware/version.js';
 import { APP_FACTORIES, FASTIFY_PACKAGES, fastifyPolicies } from './register.js';
+import { isJsSourcePath, looksGenerated } from '../js-middleware/source-files.js';
 
-const PATH = /\.(c|m)?(j|t)sx?$/;
 const SNIFF = /@fastify\/cors|fastify-cors/;
 
 export interface FastifyExtractOptions {
@@ -34,8 +34,8 @@ export function extractFastifyFromProgram(program: ES.Program, file: string, res
 
 export const fastifyExtractor: Extractor = {
   name: 'fastify',
-  matchesPath: (relPath: string) => PATH.test(relPath) && !/\.d\.[cm]?ts$/.test(relPath),
-  sniff: (text: string) => SNIFF.test(text),
+  matchesPath: isJsSourcePath,
+  sniff: (text: string) => SNIFF.test(text) && !looksGenerated(text),
   extract(file: SourceFile, ctx: ExtractContext) {
     const program = parseProgram(file.text, file.path);
     return extractFastifyFromProgram(program, file.path, contextResolver(ctx), {

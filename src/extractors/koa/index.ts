@@ -6,8 +6,8 @@ import { contextResolver, parseProgram } from '../express/index.js';
 import { appListenFacts } from '../js-middleware/packages.js';
 import { projectVersions } from '../js-middleware/version.js';
 import { APP_FACTORIES, KOA_PACKAGES, koaPolicies } from './use.js';
+import { isJsSourcePath, looksGenerated } from '../js-middleware/source-files.js';
 
-const PATH = /\.(c|m)?(j|t)sx?$/;
 const SNIFF = /@koa\/cors|kcors/;
 
 export interface KoaExtractOptions {
@@ -31,8 +31,8 @@ export function extractKoaFromProgram(program: ES.Program, file: string, resolve
 
 export const koaExtractor: Extractor = {
   name: 'koa',
-  matchesPath: (relPath: string) => PATH.test(relPath) && !/\.d\.[cm]?ts$/.test(relPath),
-  sniff: (text: string) => SNIFF.test(text),
+  matchesPath: isJsSourcePath,
+  sniff: (text: string) => SNIFF.test(text) && !looksGenerated(text),
   extract(file: SourceFile, ctx: ExtractContext) {
     const program = parseProgram(file.text, file.path);
     return extractKoaFromProgram(program, file.path, contextResolver(ctx), {
