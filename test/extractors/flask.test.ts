@@ -134,6 +134,12 @@ describe('flask extractor: app.config', () => {
     expect(helper.unknownOptions).toEqual([]);
   });
 
+  it('treats the config of an app made elsewhere as a source that may set any key', async () => {
+    const { policies } = await project({ 'ext.py': 'from flask_cors import CORS\ndef register_extensions(app):\n    CORS(app)\n' });
+    const p = policies[0]!;
+    expect(!p.origins.known && [p.origins.variable, p.origins.fallback?.map(entry)]).toEqual(['CORS_* in app.config', ['any']]);
+  });
+
   it('reads no app.config for a blueprint', async () => {
     const p = await one('from flask import Blueprint\napp.config["CORS_ORIGINS"] = "https://a.example.com"\nbp = Blueprint("api", __name__)\nCORS(bp)\n');
     expect(value(p.origins).map(entry)).toEqual(['any']);

@@ -16,8 +16,8 @@ import { CONFIG_KEYS, suggestConfigKey } from './options.js';
  * `from_pyfile('x.cfg')` (a file next to the module). Sources corslint
  * cannot read (`from_envvar`, `from_prefixed_env`, a missing file) may set any
  * CORS_* key: those options are unknown, falling back to what was set before.
- * Apps are told apart by the expression naming them (`app`); an app this
- * module did not create (`app = Flask(...)`) has no configuration corslint knows of.
+ * Apps are told apart by the expression naming them (`app`); the config of
+ * an app this module did not create (`app = Flask(...)`) is such a source too.
  */
 export class AppConfigs {
   private readonly apps = new Map<string, OptionLayer[]>();
@@ -45,13 +45,15 @@ export class AppConfigs {
    * (`CORS_ORIGINS` → `origins`; None means unset). For `@cross_origin`
    * (`current_app`), a blueprint or unnamed app means the module's only app.
    */
-  layerFor(app: string | undefined, currentApp: boolean): { layer: OptionLayer; unknownOptions: UnknownOption[] } {
-    // A blueprint has no config attribute: Flask-CORS then reads nothing (`getattr(app, 'config', {})`).
-    let layers = app !== undefined && !this.blueprints.has(app) ? this.apps.get(app) : undefined;
-    if (!layers && currentApp && this.apps.size === 1) layers = [...this.apps.values()][0];
+  layerFor(app: string | undefined, currentApp: boolean, at: Loc): { layer: OptionLayer; unknownOptions: UnknownOption[] } {
     const options = new Map<string, OptionSource>();
     const unknownOptions: UnknownOption[] = [];
-    if (!layers) return { layer: { options }, unknownOptions };
+    // A blueprint has no config attribute: Flask-CORS then reads nothing (`getattr(app, 'config', {})`).
+    if (app !== undefined && this.blueprints.has(app) && !currentApp) return { layer: { options }, unknownOptions };
+    let layers = app !== undefined && !this.blueprints.has(app) ? this.apps.get(app) : undefined;
+    if (!layers && currentApp && this.apps.size === 1) layers = [...this.apps.values()][0];
+    // An app made elsewhere (a parameter, an import): its configuration may set any CORS_* key.
+    if (!layers) return { layer: unreadable(`${app ?? 'current_app'}.config`, at), unknownOptions };
     for (const [k, src] of mergeLayers(layers, CONFIG_KEYS)) {
       if (!k.startsWith('CORS_')) continue;
       if (!CONFIG_KEYS.includes(k)) {

@@ -103,7 +103,7 @@ class FlaskReader {
   finish(): Policy[] {
     for (const d of this.decorators) {
       // @cross_origin reads current_app.config on each request: the app's configuration as the module leaves it.
-      const config = this.configs.layerFor(d.routeOn, true);
+      const config = this.configs.layerFor(d.routeOn, true, d.loc);
       this.emit({ loc: d.loc, layers: [config.layer, d.args.keywords], unknownOptions: config.unknownOptions, guards: d.guards, route: d.route, kind: 'decorator' });
     }
     return this.policies;
@@ -140,7 +140,7 @@ class FlaskReader {
   }
 
   private extension(loc: Loc, app: Node, layers: OptionLayer[], scope: StatementScope): void {
-    const config = this.configs.layerFor(app.text, false);
+    const config = this.configs.layerFor(app.text, false, loc);
     for (const l of layers) l.options.delete('app');
     this.emit({ loc, layers: [config.layer, ...layers], unknownOptions: config.unknownOptions, guards: scope.guards, kind: 'extension' });
   }
