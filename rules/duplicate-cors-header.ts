@@ -23,7 +23,7 @@ export const duplicateCorsHeader: Rule = {
     scope: 'project',
   },
   check(ctx) {
-    for (const policy of ctx.project.policies) if (policy.layer === 'proxy') withinLayer(ctx, policy);
+    for (const policy of ctx.project.policies) withinLayer(ctx, policy);
     acrossLayers(ctx);
   },
 };
@@ -56,12 +56,11 @@ function withinLayer(ctx: RuleContext, policy: Policy): void {
       ctx.report({
         loc: later,
         framework: policy.framework,
-        related: first ? [relatedAt(first, `${name} is also sent here`)] : [],
+        related: first ? [relatedAt(first, `${canonical(name)} is also sent here`)] : [],
         message:
           `${serverLabel(policy.framework)} sends ${canonical(name)} ${hs.length} times in one response (${hs.map((h) => JSON.stringify(h.value)).join(', ')})` +
-          `${req.preflight ? ' to a preflight' : ''}: add_header appends, it never replaces, and browsers reject a response whose ` +
-          `${canonical(name)} holds several values. Keep one add_header for it in the block that answers` +
-          `${policy.framework === 'nginx' ? ' (with `add_header_inherit merge`, do not repeat an inherited header)' : ''}.`,
+          `${req.preflight ? ' to a preflight' : ''}: ${sameLayerCause(policy)}, and browsers reject a response whose ` +
+          `${canonical(name)} holds several values. ${sameLayerFix(policy, name)}`,
       });
     }
   }
@@ -105,4 +104,25 @@ function site(h: ResponseHeader) {
 
 function canonical(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
+}
+
+function sameLayerCause(policy: Policy): string {
+  switch (policy.framework) {
+    case 'nginx':
+      return 'add_header appends, it never replaces';
+    case 'koa':
+      return '`@koa/cors` sends a non-string `origin` as it is, one header per array element';
+    default:
+      return 'the code writes it more than once';
+  }
+}
+
+function sameLayerFix(policy: Policy, name: string): string {
+  if (policy.framework === 'nginx') {
+    return 'Keep one add_header for it in the block that answers (with `add_header_inherit merge`, do not repeat an inherited header).';
+  }
+  if (policy.framework === 'koa' && name === 'access-control-allow-origin') {
+    return "Pass a function that returns the request's Origin when it is in your allowlist: `origin: (ctx) => allowed.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''`.";
+  }
+  return `Send ${canonical(name)} once, with a single value.`;
 }
