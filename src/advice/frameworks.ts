@@ -44,8 +44,8 @@ export function fixFor(fw: Framework, problem: Problem): string {
     django: "Remove CORS_ALLOW_ALL_ORIGINS and list the trusted origins: `CORS_ALLOWED_ORIGINS = ['https://app.example.com']`.",
     nginx:
       'Echo only origins you trust: `map $http_origin $cors_origin { default ""; "https://app.example.com" $http_origin; }` and `add_header Access-Control-Allow-Origin $cors_origin always;`.',
-    starlette: "List the trusted origins: `allow_origins=['https://app.example.com']`.",
-    flask: "List the trusted origins: `CORS(app, origins=['https://app.example.com'])`.",
+    starlette: "List the trusted origins: `allow_origins=['https://app.example.com']` (or an anchored `allow_origin_regex`).",
+    flask: "List the trusted origins: `CORS(app, origins=['https://app.example.com'])` (`@cross_origin(origins=[...])` on a view).",
   };
   const generic = 'Allow only an explicit list of trusted origins.';
   switch (problem) {

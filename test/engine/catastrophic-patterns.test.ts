@@ -134,7 +134,8 @@ describe('catastrophic patterns never hang the linter', () => {
     const r = spawnSync(process.execPath, [CLI, '--format', 'json', root], { cwd: root, encoding: 'utf8', timeout: 4 * HANG_GUARD_MS, env: { ...process.env, NO_COLOR: '1' } });
     expect(r.error, 'the CLI was killed by the hang guard').toBeUndefined();
     expect(r.signal).toBeNull();
-    expect([0, 1]).toContain(r.status);
+    expect([0, 1], r.stderr).toContain(r.status);
+    expect(r.stdout, r.stderr).not.toBe('');
     const out = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; stats: { policies: number } };
     expect(out.stats.policies).toBeGreaterThanOrEqual(4);
     expect(out.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);

@@ -48,6 +48,14 @@ describe('flask extractor: candidates', () => {
     expect(flaskExtractor.sniff('cors.init_app(app)')).toBe(true);
     expect(flaskExtractor.sniff('from flask import Flask')).toBe(false);
   });
+
+  it('reports syntax errors of Flask-CORS modules only, not of any module calling some init_app', async () => {
+    const { findings } = await project({
+      'cors_setup.py': 'from flask_cors import CORS\nCORS(app, origins=[\n',
+      'py2_ext.py': 'print "legacy"\ndb.init_app(app)\n',
+    });
+    expect(findings.map((f) => [f.ruleId, f.file.split('/').pop()])).toEqual([['parse-error', 'cors_setup.py']]);
+  });
 });
 
 describe('flask extractor: CORS(app, ...)', () => {

@@ -1,4 +1,5 @@
 import type { ExtractContext, ExtractResult, Extractor, Loc, Policy, SourceFile } from '../../model/index.js';
+import { ParseError } from '../../model/index.js';
 import type { CallArgs, OptionLayer } from '../django/app-calls.js';
 import { callsIn, locOf, readCallArgs } from '../django/app-calls.js';
 import type { Args } from '../django/calls.js';
@@ -65,7 +66,13 @@ export async function extractFlask(file: SourceFile, ctx: ExtractContext, option
   }
   const version = options.version ?? detectVersion(file.absPath, ctx.root, (p) => ctx.readFile(p), 'flask[-_.]cors(?![-_.\\w])')?.version;
   const reader = new FlaskReader(evaluator, ctx, file, version);
-  evaluator.observe(file.absPath, file.text, (stmt, scope) => reader.statement(stmt, scope));
+  try {
+    evaluator.observe(file.absPath, file.text, (stmt, scope) => reader.statement(stmt, scope));
+  } catch (e) {
+    // A module that only calls some `.init_app(` (any Flask extension) is not reported as unparsable.
+    if (e instanceof ParseError && !/flask_cors|cross_origin|CORS\(/.test(file.text)) return { policies: [] };
+    throw e;
+  }
   return { policies: reader.finish() };
 }
 
