@@ -1,4 +1,4 @@
-import { serverLabel } from '../src/advice/frameworks.js';
+import { serverLabel, serverRef } from '../src/advice/frameworks.js';
 import { linkLayers } from '../src/analysis/layers.js';
 import { sampleOrigins } from '../src/analysis/sample-origins.js';
 import type { CorsRequest, Policy, ResponseHeader, Rule, RuleContext } from '../src/model/index.js';
@@ -88,7 +88,7 @@ function acrossLayers(ctx: RuleContext): void {
           framework: 'nginx',
           related: [relatedAt(fromApp.loc ?? link.app.loc, `${serverLabel(link.app.framework)} also sends ${canonical(h.name)}`)],
           message:
-            `nginx adds ${canonical(h.name)} here and the app it forwards to sends it too (${serverLabel(link.app.framework)}, ` +
+            `nginx adds ${canonical(h.name)} here and the app it forwards to sends it too (${serverRef(link.app.framework)}, ` +
             `${link.app.loc.file}:${link.app.loc.line}); linked because ${link.evidence}. The browser sees ` +
             `two values (${JSON.stringify(h.value)} and ${JSON.stringify(fromApp.value)}) and rejects the response. Configure CORS in one ` +
             `layer only: remove the add_header, or keep it and add \`${hide} ${canonical(h.name)};\` in this location.`,

@@ -1,4 +1,4 @@
-import { serverLabel } from '../src/advice/frameworks.js';
+import { serverLabel, serverRef } from '../src/advice/frameworks.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
 import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
@@ -21,7 +21,7 @@ export const nullOrigin: Rule = {
       for (const g of byLocation(accepted, policy.loc)) {
         const o = g.outcomes[0]!;
         const entry = entryAt(pp, g.loc);
-        const what = entry ? `${describeEntry(entry)} makes ${serverLabel(policy.framework)} accept` : `${serverLabel(policy.framework)} accepts`;
+        const what = entry ? `${describeEntry(entry)} makes ${serverRef(policy.framework)} accept` : `${serverLabel(policy.framework)} accepts`;
         ctx.report({
           loc: g.loc,
           framework: policy.framework,

@@ -1,4 +1,4 @@
-import { serverLabel } from '../src/advice/frameworks.js';
+import { serverRef } from '../src/advice/frameworks.js';
 import { anchoredFix, bypassReason } from '../src/advice/origin-fixes.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
 import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
@@ -43,7 +43,7 @@ export const originPatternBypass: Rule = {
           framework: policy.framework,
           message:
             `${subject} also accepts \`${o.probe.origin}\` (${bypassReason(o.probe.kind, entry, o.probe.origin, o.probe.from)})` +
-            `${o.evaluation ? assumptionSuffix(o.evaluation) : ''}: anyone can register that domain, and ${serverLabel(policy.framework)} ` +
+            `${o.evaluation ? assumptionSuffix(o.evaluation) : ''}: anyone can register that domain, and ${serverRef(policy.framework)} ` +
             `lets it read the responses${o.acceptedWithCredentials ? " with the user's cookies" : ''}. ${anchoredFix(entry, seed, o.probe.kind)}`,
         });
       }

@@ -1,4 +1,4 @@
-import { serverLabel } from '../src/advice/frameworks.js';
+import { serverRef } from '../src/advice/frameworks.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
 import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
@@ -27,7 +27,7 @@ export const sharedHostOrigin: Rule = {
           framework: policy.framework,
           message:
             `${entry ? `\`${describeEntry(entry)}\`` : 'The policy'} trusts every site on ${suffix}, where anyone can publish a page ` +
-            `(e.g. \`${o.probe.origin}\`)${o.evaluation ? assumptionSuffix(o.evaluation) : ''}: ${serverLabel(policy.framework)} lets all of them read ` +
+            `(e.g. \`${o.probe.origin}\`)${o.evaluation ? assumptionSuffix(o.evaluation) : ''}: ${serverRef(policy.framework)} lets all of them read ` +
             `the responses${o.acceptedWithCredentials ? " with the user's cookies" : ''}. List your own deployments as exact origins instead, e.g.${own}.`,
         });
       }

@@ -1,4 +1,4 @@
-import { serverLabel } from '../src/advice/frameworks.js';
+import { serverRef } from '../src/advice/frameworks.js';
 import { answerTo } from '../src/analysis/answers.js';
 import type { Policy, Rule, RuleContext, Val } from '../src/model/index.js';
 import { EVIL_ORIGIN } from '../src/probes/index.js';
@@ -18,7 +18,7 @@ export const unknownCorsOption: Rule = {
           loc: opt.loc,
           framework: policy.framework,
           message:
-            `\`${opt.key}\` is not an option ${serverLabel(policy.framework)} knows: it is silently ignored and the default applies instead` +
+            `\`${opt.key}\` is not an option ${serverRef(policy.framework)} knows: it is silently ignored and the default applies instead` +
             `${consequence(ctx, policy, opt.suggestion ?? opt.key)}.${hint}`,
         });
       }

@@ -1,6 +1,11 @@
 import type { Framework } from '../model/index.js';
 
 /** How messages name what answers the request. */
+/** The same, inside a sentence ("… and this handler lets it read …"). */
+export function serverRef(fw: Framework): string {
+  return fw === 'manual-headers' ? 'this handler' : serverLabel(fw);
+}
+
 export function serverLabel(fw: Framework): string {
   switch (fw) {
     case 'express':
