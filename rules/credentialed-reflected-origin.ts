@@ -1,7 +1,6 @@
 import { fixFor, serverLabel } from '../src/advice/frameworks.js';
-import { answerTo, assumptionSuffix } from '../src/analysis/answers.js';
+import { answerTo, assumptionSuffix, credentialsRelated } from '../src/analysis/answers.js';
 import type { Rule } from '../src/model/index.js';
-import { relatedAt } from '../src/model/index.js';
 import { EVIL_ORIGIN } from '../src/probes/index.js';
 
 export const credentialedReflectedOrigin: Rule = {
@@ -16,11 +15,10 @@ export const credentialedReflectedOrigin: Rule = {
     for (const policy of ctx.project.policies) {
       const a = answerTo(ctx, policy, EVIL_ORIGIN, true);
       if (!a?.acao?.loc || a.acao.value !== EVIL_ORIGIN || !a.credentials) continue;
-      const related = a.credentialsHeader?.loc && a.credentialsHeader.loc !== a.acao.loc ? [relatedAt(a.credentialsHeader.loc, 'credentials enabled here')] : [];
       ctx.report({
         loc: a.acao.loc,
         framework: policy.framework,
-        related,
+        related: credentialsRelated(a),
         message:
           `${serverLabel(policy.framework)} echoes any Origin (e.g. ${EVIL_ORIGIN}) in Access-Control-Allow-Origin together with ` +
           `Access-Control-Allow-Credentials: true${assumptionSuffix(a.evaluation)}: any website a logged-in user visits can read ` +

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { serverLabel } from '../src/advice/frameworks.js';
-import { byLocation, entryAt, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
+import { acceptingSubject } from '../src/advice/frameworks.js';
+import { acceptingPlaces, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
-import { describeEntry } from '../src/model/index.js';
 import { isDevHost, parseOrigin } from '../src/probes/index.js';
 
 /** Decision 8: a path segment named or delimited by one of these marks a development configuration. */
@@ -38,14 +37,12 @@ export const devOrigin: Rule = {
         const p = parseOrigin(o.probe.origin);
         return p !== undefined && isDevHost(p.hostname);
       });
-      for (const g of byLocation(accepted, policy.loc)) {
-        const rel = path.relative(root, path.resolve(cwd, g.loc.file)).split(path.sep).join('/');
+      for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
+        const rel = path.relative(root, path.resolve(cwd, loc.file)).split(path.sep).join('/');
         if (isDevelopmentPath(rel)) continue;
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc, o.probe.entry);
-        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+        const subject = acceptingSubject(entry, policy.framework);
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${subject} the development origin \`${o.probe.origin}\` in a configuration that does not look development-only: in production ` +

@@ -1,7 +1,6 @@
-import { serverLabel } from '../src/advice/frameworks.js';
-import { byLocation, entryAt, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
+import { acceptingSubject } from '../src/advice/frameworks.js';
+import { acceptingPlaces, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
-import { describeEntry } from '../src/model/index.js';
 import { isDevHost, parseOrigin } from '../src/probes/index.js';
 
 export const insecureOrigin: Rule = {
@@ -25,9 +24,7 @@ export const insecureOrigin: Rule = {
         // Decision 9: loopback and .local names are dev-origin's.
         return p?.scheme === 'http' && !isDevHost(p.hostname);
       });
-      for (const g of byLocation(accepted, policy.loc)) {
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc, o.probe.entry);
+      for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
         const secure = o.probe.origin.replace(/^http:/, 'https:');
         const fix =
           entry?.kind === 'exact'
@@ -35,9 +32,9 @@ export const insecureOrigin: Rule = {
             : entry?.kind === 'regex' || entry?.kind === 'wildcard'
               ? `Require https in the pattern (\`https://\`, not \`https?://\` or a missing scheme).`
               : `Accept only \`${secure}\`.`;
-        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+        const subject = acceptingSubject(entry, policy.framework);
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${subject} \`${o.probe.origin}\`, an unencrypted origin: anyone on the user's network (public Wi-Fi, a hostile proxy) can ` +

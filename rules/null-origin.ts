@@ -1,6 +1,6 @@
 import { serverLabel, serverRef } from '../src/advice/frameworks.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
-import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import { acceptingPlaces, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
 import { describeEntry } from '../src/model/index.js';
 
@@ -18,12 +18,10 @@ export const nullOrigin: Rule = {
       // Decision 1: a policy that reflects every origin gets the reflection finding only.
       if (pp.reflectsAny) continue;
       const accepted = pp.outcomes.filter((o) => o.probe.kind === 'null' && o.accepted);
-      for (const g of byLocation(accepted, policy.loc)) {
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc);
+      for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
         const what = entry ? `${describeEntry(entry)} makes ${serverRef(policy.framework)} accept` : `${serverLabel(policy.framework)} accepts`;
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${what} \`Origin: null\`${o.evaluation ? assumptionSuffix(o.evaluation) : ''}. Any website can send that Origin from a sandboxed ` +

@@ -1,7 +1,7 @@
 import { serverRef } from '../src/advice/frameworks.js';
 import { anchoredFix, bypassReason } from '../src/advice/origin-fixes.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
-import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import { acceptingPlaces, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
 import { describeEntry } from '../src/model/index.js';
 import type { ProbeKind } from '../src/probes/index.js';
@@ -33,13 +33,11 @@ export const originPatternBypass: Rule = {
       );
       // A pattern open to a whole public suffix is best explained by that; then the classic anchoring mistakes.
       bypasses.sort((a, b) => PRIORITY.indexOf(a.probe.kind) - PRIORITY.indexOf(b.probe.kind));
-      for (const g of byLocation(bypasses, policy.loc)) {
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc, o.probe.entry);
+      for (const { loc, first: o, entry } of acceptingPlaces(pp, bypasses, policy)) {
         const seed = pp.set.seeds.find((s) => s.origin === o.probe.from);
         const subject = entry ? `\`${describeEntry(entry)}\`` : 'The origin check';
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${subject} also accepts \`${o.probe.origin}\` (${bypassReason(o.probe.kind, entry, o.probe.origin, o.probe.from)})` +

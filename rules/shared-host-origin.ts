@@ -1,6 +1,6 @@
 import { serverRef } from '../src/advice/frameworks.js';
 import { assumptionSuffix } from '../src/analysis/answers.js';
-import { byLocation, entryAt, probePolicy } from '../src/analysis/probes.js';
+import { acceptingPlaces, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
 import { describeEntry } from '../src/model/index.js';
 
@@ -17,13 +17,11 @@ export const sharedHostOrigin: Rule = {
       const pp = probePolicy(ctx, policy);
       if (pp.reflectsAny) continue;
       const accepted = pp.outcomes.filter((o) => o.accepted && o.probe.kind === 'shared-host');
-      for (const g of byLocation(accepted, policy.loc)) {
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc, o.probe.entry);
+      for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
         const suffix = o.probe.sharedSuffix ?? 'a shared hosting domain';
         const own = o.probe.from && o.probe.from !== o.probe.origin ? ` \`${o.probe.from.replace(/^(\w+:\/\/)[^.]+\./, '$1your-app.')}\`` : ' `https://your-app.' + suffix + '`';
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${entry ? `\`${describeEntry(entry)}\`` : 'The policy'} trusts every site on ${suffix}, where anyone can publish a page ` +

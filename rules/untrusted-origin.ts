@@ -1,7 +1,6 @@
-import { serverLabel } from '../src/advice/frameworks.js';
-import { byLocation, entryAt, openSuffixes, probePolicy, underOpenSuffix, type ProbeOutcome } from '../src/analysis/probes.js';
+import { acceptingSubject } from '../src/advice/frameworks.js';
+import { acceptingPlaces, openSuffixes, probePolicy, underOpenSuffix, type ProbeOutcome } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
-import { describeEntry } from '../src/model/index.js';
 import { isDevHost, normalizeOrigin, parseOrigin } from '../src/probes/index.js';
 
 /** Is `origin` one of the configured trusted origins (`https://app.example.com`, `https://*.example.com`)? */
@@ -47,13 +46,11 @@ export const untrustedOrigin: Rule = {
       const accepted = pp.outcomes.filter((o) => o.accepted && !isTrusted(o.probe.origin, trusted) && !ownedByAnotherRule(o, open));
       // The named probe classes (port, subdomain, ...) say more than a sample of the pattern.
       accepted.sort((a, b) => Number(a.probe.kind === 'trusted') - Number(b.probe.kind === 'trusted'));
-      for (const g of byLocation(accepted, policy.loc)) {
-        const o = g.outcomes[0]!;
-        const entry = entryAt(pp, g.loc, o.probe.entry);
-        const others = g.outcomes.length > 1 ? ` (and ${g.outcomes.length - 1} more, e.g. \`${g.outcomes[1]!.probe.origin}\`)` : '';
-        const subject = entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(policy.framework)} trusts`;
+      for (const { loc, outcomes, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
+        const others = outcomes.length > 1 ? ` (and ${outcomes.length - 1} more, e.g. \`${outcomes[1]!.probe.origin}\`)` : '';
+        const subject = acceptingSubject(entry, policy.framework);
         ctx.report({
-          loc: g.loc,
+          loc,
           framework: policy.framework,
           message:
             `${subject} \`${o.probe.origin}\`${others}, which is not in the project's trustedOrigins. ` +

@@ -1,4 +1,5 @@
-import type { Framework } from '../model/index.js';
+import type { Framework, OriginEntry } from '../model/index.js';
+import { describeEntry } from '../model/index.js';
 
 /** How messages name what answers the request. */
 /** The same, inside a sentence ("… and this handler lets it read …"). */
@@ -61,4 +62,9 @@ export function fixFor(fw: Framework, problem: Problem): string {
     case 'wildcard':
       return `Fine for a public, cookie-less API; otherwise restrict it. ${allowlist[fw] ?? generic}`;
   }
+}
+
+/** Who accepts an origin, as a message's subject: the pattern or check that lets it in, or the server when the origin is listed as written. */
+export function acceptingSubject(entry: OriginEntry | undefined, fw: Framework): string {
+  return entry && entry.kind !== 'exact' ? `\`${describeEntry(entry)}\` accepts` : `${serverLabel(fw)} trusts`;
 }

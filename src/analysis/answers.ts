@@ -1,5 +1,5 @@
-import type { Evaluation, Policy, ResponseHeader, RuleContext } from '../model/index.js';
-import { header } from '../model/index.js';
+import type { Evaluation, Policy, RelatedLocation, ResponseHeader, RuleContext } from '../model/index.js';
+import { header, relatedAt } from '../model/index.js';
 
 /** The parts of an answer the origin rules look at. */
 export interface OriginAnswer {
@@ -24,6 +24,12 @@ export function answerTo(ctx: RuleContext, policy: Policy, origin: string, crede
   if (acao) out.acao = acao;
   if (acac) out.credentialsHeader = acac;
   return out;
+}
+
+/** The Access-Control-Allow-Credentials value as a related location, when it is written apart from the origin the finding is at. */
+export function credentialsRelated(a: OriginAnswer): RelatedLocation[] {
+  const at = a.credentialsHeader?.loc;
+  return at && at !== a.acao?.loc ? [relatedAt(at, 'credentials enabled here')] : [];
 }
 
 /** " (when CORS_ORIGIN is unset)" or "". */

@@ -129,6 +129,22 @@ export function byLocation(outcomes: ProbeOutcome[], fallbackLoc: Loc): { loc: L
   return [...groups.values()];
 }
 
+/** A value that let some outcomes in (one finding each): its first outcome names the case, `entry` is the origin entry written there. */
+export interface AcceptingPlace {
+  loc: Loc;
+  outcomes: ProbeOutcome[];
+  first: ProbeOutcome;
+  entry: OriginEntry | undefined;
+}
+
+/** `accepted` grouped by the value that let them in, in probe order (byLocation), each with its entry. */
+export function acceptingPlaces(pp: PolicyProbes, accepted: ProbeOutcome[], policy: Policy): AcceptingPlace[] {
+  return byLocation(accepted, policy.loc).map((g) => {
+    const first = g.outcomes[0]!;
+    return { ...g, first, entry: entryAt(pp, g.loc, first.probe.entry) };
+  });
+}
+
 /** The preflight answers to the given origins, first the policy's own trusted ones: header-level rules look at them. */
 export function preflightAnswers(ctx: Evaluator, pp: PolicyProbes): Evaluation[] {
   const origins = [...pp.set.probes.filter((p) => p.kind === 'trusted').map((p) => p.origin), EVIL_ORIGIN, NULL_ORIGIN];

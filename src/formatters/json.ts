@@ -6,17 +6,7 @@ export function formatJson(findings: Finding[], stats: LintStats): string {
   const out = {
     version: 1,
     findings: findings.map((f) => {
-      const o: Record<string, unknown> = {
-        ruleId: f.ruleId,
-        severity: f.severity,
-        message: f.message,
-        file: f.file,
-        line: f.line,
-        column: f.column,
-        endLine: f.endLine,
-        endColumn: f.endColumn,
-      };
-      if (f.framework) o.framework = f.framework;
+      const o = findingJson(f);
       if (f.related?.length) o.related = f.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message }));
       return o;
     }),
@@ -28,4 +18,20 @@ export function formatJson(findings: Finding[], stats: LintStats): string {
     },
   };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** A finding as both JSON outputs write it (`corslint --format json` adds `related`, `inspect` does not). */
+export function findingJson(f: Finding): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+  };
+  if (f.framework) o.framework = f.framework;
+  return o;
 }

@@ -1,7 +1,6 @@
-import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
-import { matchEntry } from '../probes/match.js';
+import type { CorsRequest, CorsResponse, Loc, Policy, ResponseHeader } from '../model/index.js';
 import type { Resolver } from './resolve.js';
-import { UnknownValueError } from './resolve.js';
+import { firstMatch } from './js-origin-match.js';
 
 /**
  * expressjs/cors 2.8.x (lib/index.js), SEMANTICS.md §1. Also used for NestJS
@@ -79,15 +78,4 @@ function preflightStatus(policy: Policy, r: Resolver): number | undefined {
 /** RULES.md: a default origin is reported at the credentials value, or at the call when both are defaults. */
 export function defaultOriginLoc(policy: Policy): Loc {
   return policy.credentials.known && policy.credentials.isDefault ? policy.loc : policy.credentials.loc;
-}
-
-function firstMatch(entries: OriginEntry[], origin: string): OriginEntry | undefined {
-  for (const e of entries) {
-    if (e.kind === 'predicate') throw new UnknownValueError({ known: false, reason: e.description, loc: e.loc });
-    // '*' inside an array is a plain string compared with ===.
-    const m = e.kind === 'any' ? origin === '*' : matchEntry(e, origin);
-    if (m === undefined) throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin`, loc: e.loc });
-    if (m) return e;
-  }
-  return undefined;
 }

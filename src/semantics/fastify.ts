@@ -1,9 +1,8 @@
-import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
-import { matchEntry } from '../probes/match.js';
+import type { CorsRequest, CorsResponse, Loc, Policy, ResponseHeader } from '../model/index.js';
 import { atLeast } from '../util/semver.js';
 import { defaultOriginLoc } from './express.js';
 import type { Resolver } from './resolve.js';
-import { UnknownValueError } from './resolve.js';
+import { firstMatch } from './js-origin-match.js';
 
 /**
  * @fastify/cors (index.js), SEMANTICS.md §2a and docs/semantics.md, for the
@@ -97,16 +96,4 @@ export function answerFastify(policy: Policy, req: CorsRequest, r: Resolver): Co
   if (extra.preflightContinue && r.get(extra.preflightContinue) === true) return { known: true, headers };
   const status = extra.optionsSuccessStatus ? r.get(extra.optionsSuccessStatus) : undefined;
   return { known: true, headers, status: typeof status === 'number' ? status : 204 };
-}
-
-/** isRequestOriginAllowed: strings with ===, RegExp with .test (lastIndex reset since 6.0.3), anything else by truthiness. */
-function firstMatch(entries: OriginEntry[], origin: string): OriginEntry | undefined {
-  for (const e of entries) {
-    if (e.kind === 'predicate') throw new UnknownValueError({ known: false, reason: e.description, loc: e.loc });
-    if (e.kind === 'none') continue;
-    const m = e.kind === 'any' ? origin === '*' : matchEntry(e, origin);
-    if (m === undefined) throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin`, loc: e.loc });
-    if (m) return e;
-  }
-  return undefined;
 }

@@ -1,9 +1,9 @@
 import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, ResponseHeader } from '../model/index.js';
-import { matchEntry } from '../probes/match.js';
 import { atLeast } from '../util/semver.js';
 import { defaultOriginLoc } from './express.js';
 import type { Resolver } from './resolve.js';
 import { UnknownValueError } from './resolve.js';
+import { firstMatch } from './js-origin-match.js';
 
 /**
  * @koa/cors (index.js) and kcors, SEMANTICS.md §2b and docs/semantics.md,
@@ -83,16 +83,4 @@ function literal(e: OriginEntry): string {
     default:
       throw new UnknownValueError({ known: false, reason: `cannot send a ${e.kind} origin`, loc: e.loc });
   }
-}
-
-/** What an origin function accepts: its written literals and checks (decided by the extractor). */
-function firstMatch(entries: OriginEntry[], origin: string): OriginEntry | undefined {
-  for (const e of entries) {
-    if (e.kind === 'predicate') throw new UnknownValueError({ known: false, reason: e.description, loc: e.loc });
-    if (e.kind === 'none') continue;
-    const m = e.kind === 'any' ? origin === '*' : matchEntry(e, origin);
-    if (m === undefined) throw new UnknownValueError({ known: false, reason: `cannot evaluate ${e.kind} origin`, loc: e.loc });
-    if (m) return e;
-  }
-  return undefined;
 }

@@ -1,28 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModuleResolver } from '../../src/extractors/express/index.js';
 import { contextResolver, extractFromProgram, parseProgram } from '../../src/extractors/express/index.js';
 import { aliasTargets, stripJsonc } from '../../src/extractors/express/tsconfig-paths.js';
-import type { ExtractContext, OriginEntry, Policy, ProjectFact, Val } from '../../src/model/index.js';
+import type { ExtractContext, Policy, ProjectFact } from '../../src/model/index.js';
 import { ParseError } from '../../src/model/index.js';
+import { at, entries, memoryResolver } from '../support/js-extract.js';
 
 function run(src: string, file = 'main.ts', modules: Record<string, string> = {}): { policies: Policy[]; facts: ProjectFact[] } {
-  const resolve: ModuleResolver = (_from, spec) => {
-    const text = modules[spec];
-    if (text === undefined) return undefined;
-    const f = spec.replace(/^\.\//, '');
-    return { id: f, file: f, program: parseProgram(text, f), text };
-  };
+  const resolve = memoryResolver(modules);
   const r = extractFromProgram(parseProgram(src, file), file, resolve, { text: src });
   return { policies: r.policies, facts: r.facts ?? [] };
 }
-
-function entries(v: Val<OriginEntry[]>): unknown {
-  const strip = ({ loc: _loc, ...rest }: OriginEntry) => rest;
-  return v.known ? v.value.map(strip) : { unknown: v.reason, fallback: v.fallback?.map(strip), variable: v.variable };
-}
-
-const at = (v: { loc: { line: number; column: number } }) => `${v.loc.line}:${v.loc.column}`;
 
 const NEST = "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\n";
 

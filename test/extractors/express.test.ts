@@ -1,39 +1,21 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModuleResolver } from '../../src/extractors/express/index.js';
 import { expressExtractor, extractFromProgram, parseProgram, resolveRelative } from '../../src/extractors/express/index.js';
-import type { EmittedHeader, OriginEntry, Policy, ProjectFact, Val } from '../../src/model/index.js';
+import type { EmittedHeader, Policy, ProjectFact } from '../../src/model/index.js';
 import { ParseError } from '../../src/model/index.js';
+import { at, entries, memoryResolver, onlyPolicy } from '../support/js-extract.js';
 
 /** Extract from one in-memory file (plus optional sibling modules, by specifier). */
 function run(src: string, file = 'app.js', modules: Record<string, string> = {}): { policies: Policy[]; facts: ProjectFact[] } {
-  const resolve: ModuleResolver = (_from, spec) => {
-    const text = modules[spec];
-    if (text === undefined) return undefined;
-    const f = spec.replace(/^\.\//, '');
-    return { id: f, file: f, program: parseProgram(text, f), text };
-  };
+  const resolve = memoryResolver(modules);
   const r = extractFromProgram(parseProgram(src, file), file, resolve, { text: src });
   return { policies: r.policies, facts: r.facts ?? [] };
 }
 
 function one(src: string, file = 'app.js', modules: Record<string, string> = {}): Policy {
-  const { policies } = run(src, file, modules);
-  expect(policies).toHaveLength(1);
-  return policies[0]!;
+  return onlyPolicy(run(src, file, modules).policies);
 }
-
-/** Entries without locations, for compact comparisons. */
-function entries(v: Val<OriginEntry[]>): unknown {
-  const strip = (e: OriginEntry) => {
-    const { loc: _loc, ...rest } = e;
-    return rest;
-  };
-  return v.known ? v.value.map(strip) : { unknown: v.reason, fallback: v.fallback?.map(strip), variable: v.variable };
-}
-
-const at = (v: { loc: { line: number; column: number } }) => `${v.loc.line}:${v.loc.column}`;
 
 const PRELUDE = "const express = require('express');\nconst cors = require('cors');\nconst app = express();\n";
 

@@ -1,36 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { ModuleResolver } from '../../src/extractors/express/index.js';
 import { parseProgram } from '../../src/extractors/express/index.js';
 import { extractKoaFromProgram, koaExtractor } from '../../src/extractors/koa/index.js';
-import type { OriginEntry, Policy, ProjectFact, Val } from '../../src/model/index.js';
+import type { OriginEntry, Policy, ProjectFact } from '../../src/model/index.js';
+import { at, entries, memoryResolver, onlyPolicy } from '../support/js-extract.js';
 
 function run(src: string, opts: { modules?: Record<string, string>; versions?: Record<string, string> } = {}): { policies: Policy[]; facts: ProjectFact[] } {
   const modules = opts.modules ?? {};
-  const resolve: ModuleResolver = (_from, spec) => {
-    const text = modules[spec];
-    if (text === undefined) return undefined;
-    const f = spec.replace(/^\.\//, '');
-    return { id: f, file: f, program: parseProgram(text, f), text };
-  };
+  const resolve = memoryResolver(modules);
   const r = extractKoaFromProgram(parseProgram(src, 'app.js'), 'app.js', resolve, { text: src, versionOf: (pkg) => opts.versions?.[pkg] });
   return { policies: r.policies, facts: r.facts ?? [] };
 }
 
 function one(src: string, opts: Parameters<typeof run>[1] = {}): Policy {
-  const { policies } = run(src, opts);
-  expect(policies).toHaveLength(1);
-  return policies[0]!;
+  return onlyPolicy(run(src, opts).policies);
 }
 
-function entries(v: Val<OriginEntry[]>): unknown {
-  const strip = (e: OriginEntry) => {
-    const { loc: _loc, ...rest } = e;
-    return rest;
-  };
-  return v.known ? v.value.map(strip) : { unknown: v.reason, fallback: v.fallback?.map(strip), variable: v.variable };
-}
-
-const at = (v: { loc: { line: number; column: number } }) => `${v.loc.line}:${v.loc.column}`;
 const ESM = "import Koa from 'koa';\nimport cors from '@koa/cors';\nconst app = new Koa();\n";
 
 describe('koa extractor: finding the middleware', () => {

@@ -1,13 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
 import { extractDjango } from '../../src/extractors/django/index.js';
-import type { CorsRequest, ExtractContext, OriginEntry, Policy } from '../../src/model/index.js';
-import { probeOrigins } from './harness.js';
+import type { CorsRequest, OriginEntry, Policy } from '../../src/model/index.js';
+import type { OracleTally } from './harness.js';
+import { contextFor, missingToolTest, probeOrigins, summaryWithSkips } from './harness.js';
 import { evaluate } from '../../src/semantics/index.js';
 import { REPO, fixtureUnits } from '../support/fixtures.js';
+import { differ, normalizeVersion, runDriver } from './python-apps.js';
 
 /**
  * The Django oracle: every Django fixture whose settings corslint can read
@@ -56,56 +58,7 @@ interface OracleRequest {
   privateNetwork: boolean;
 }
 
-interface OracleResponse {
-  status: number;
-  headers: [string, string][];
-}
-
-/** The headers corslint and Django are compared on (lower-case names). */
-const COMPARED = [
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-max-age',
-  'access-control-expose-headers',
-  'access-control-allow-private-network',
-];
-
-interface Shape {
-  status?: number;
-  headers: Record<string, string[]>;
-  varyOrigin: boolean;
-}
-
-function shape(status: number | undefined, headers: { name: string; value: string }[]): Shape {
-  const out: Shape = { headers: {}, varyOrigin: false };
-  if (status !== undefined) out.status = status;
-  for (const h of headers) {
-    const name = h.name.toLowerCase();
-    if (name === 'vary') out.varyOrigin ||= h.value.split(',').some((t) => t.trim().toLowerCase() === 'origin');
-    else if (COMPARED.includes(name)) (out.headers[name] ??= []).push(h.value);
-  }
-  // Header order is not part of the answer.
-  out.headers = Object.fromEntries(Object.entries(out.headers).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return out;
-}
-
-const totals = { fixtures: 0, requests: 0, mismatches: 0, skipped: [] as string[] };
-
-function contextFor(root: string): ExtractContext {
-  return {
-    root,
-    readFile: (abs) => {
-      try {
-        return readFileSync(abs, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
-  };
-}
+const totals: OracleTally = { fixtures: 0, requests: 0, mismatches: [], skipped: [] };
 
 /** The probes (harness.probeOrigins), plus case variants of the trusted origins (urlsplit lower-cases the scheme, not the host). */
 function oracleOrigins(entries: OriginEntry[]): string[] {
@@ -133,7 +86,7 @@ function requestsFor(policy: Policy, entries: OriginEntry[]): OracleRequest[] {
 const units = fixtureUnits(path.join(REPO, 'fixtures', 'django'));
 
 describe.skipIf(!found)('django oracle (real django-cors-headers)', () => {
-  const installed = found ? normalize(found.version) : '0.0.0';
+  const installed = found ? normalizeVersion(found.version) : '0.0.0';
 
   for (const unit of units) {
     it(unit.target, async () => {
@@ -179,12 +132,7 @@ describe.skipIf(!found)('django oracle (real django-cors-headers)', () => {
           module: unit.kind === 'project' ? rel.replace(/\.py$/, '').replace(/[\\/]__init__$/, '').split(path.sep).join('.') : null,
           requests: reqs,
         };
-        const stdout = execFileSync(found!.python, [DRIVER], {
-          input: JSON.stringify(job),
-          encoding: 'utf8',
-          env: pyEnv,
-        });
-        const real = JSON.parse(stdout) as { error?: string; corsheaders?: string; responses?: OracleResponse[] };
+        const real = runDriver(found!.python, DRIVER, job, pyEnv);
         if (real.error) {
           // Only a missing settings helper (django-environ, decouple, split-settings) or a required
           // environment variable (os.environ['X'], env('X') without default) may stop a fixture.
@@ -197,16 +145,14 @@ describe.skipIf(!found)('django oracle (real django-cors-headers)', () => {
           const q = reqs[i]!;
           const ev = ours[i]!;
           if (!ev.response.known) return;
-          const theirs = shape(resp.status, resp.headers.map(([name, value]) => ({ name, value })));
-          const mine = shape(ev.response.status, ev.response.headers);
-          if (mine.status === undefined) delete theirs.status;
-          if (JSON.stringify(theirs) !== JSON.stringify(mine)) {
-            mismatches.push(`${q.preflight ? 'OPTIONS' : 'GET'} ${q.path} Origin: ${q.origin}${q.cookie ? ' +cookie' : ''}\n  django:   ${JSON.stringify(theirs)}\n  corslint: ${JSON.stringify(mine)}`);
+          const d = differ(resp, ev.response);
+          if (d) {
+            mismatches.push(`${q.preflight ? 'OPTIONS' : 'GET'} ${q.path} Origin: ${q.origin}${q.cookie ? ' +cookie' : ''}\n  django:   ${JSON.stringify(d.theirs)}\n  corslint: ${JSON.stringify(d.mine)}`);
           }
         });
         totals.fixtures++;
         totals.requests += reqs.length;
-        totals.mismatches += mismatches.length;
+        totals.mismatches.push(...mismatches);
         checked++;
         expect(mismatches, `${linted.loc.file} (world: ${ours[0]?.world})`).toEqual([]);
       }
@@ -216,23 +162,8 @@ describe.skipIf(!found)('django oracle (real django-cors-headers)', () => {
   }
 
   afterAll(() => {
-    console.log(
-      `oracle: django corsheaders ${found?.version} fixtures=${totals.fixtures} requests=${totals.requests} mismatches=${totals.mismatches}` +
-        (totals.skipped.length ? `\n  not compared: ${totals.skipped.join('\n  not compared: ')}` : ''),
-    );
+    console.log(summaryWithSkips('django corsheaders', found?.version ?? '?', totals, 'not compared'));
   });
 });
 
-const REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
-
-describe.skipIf(!!found)('django oracle (python3 with django and django-cors-headers missing)', () => {
-  it.skipIf(!REQUIRED)('is required here: CORSLINT_REQUIRE_ORACLES=1', () => {
-    throw new Error('python3 with django and corsheaders is missing (apt-get install python3-django python3-django-cors-headers); CORSLINT_REQUIRE_ORACLES=1 requires it');
-  });
-});
-
-function normalize(v: string): string {
-  const parts = v.split('.').map((x) => parseInt(x, 10) || 0);
-  while (parts.length < 3) parts.push(0);
-  return parts.slice(0, 3).join('.');
-}
+missingToolTest('django', !found, 'python3 with django and corsheaders', 'apt-get install python3-django python3-django-cors-headers');

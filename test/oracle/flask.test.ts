@@ -3,11 +3,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
 import { extractFlask } from '../../src/extractors/flask/index.js';
-import type { CorsRequest, Policy } from '../../src/model/index.js';
+import type { Policy } from '../../src/model/index.js';
 import { testRegex } from '../../src/probes/match.js';
 import { evaluate } from '../../src/semantics/index.js';
 import { REPO, fixtureUnits } from '../support/fixtures.js';
-import { contextFor, differ, findPython, normalizeVersion, probeOrigins, runDriver } from './python-apps.js';
+import type { OracleTally } from './harness.js';
+import { contextFor, missingToolTest, summaryWithSkips } from './harness.js';
+import type { DriverRequest } from './python-apps.js';
+import { corsRequestOf, differ, findPython, normalizeVersion, probeOrigins, runDriver } from './python-apps.js';
 
 /**
  * The Flask-CORS oracle: every Flask fixture is imported by Debian's Python
@@ -21,19 +24,8 @@ import { contextFor, differ, findPython, normalizeVersion, probeOrigins, runDriv
 
 const DRIVER = path.join(import.meta.dirname, 'flask_driver.py');
 const found = findPython('import flask, flask_cors; from importlib.metadata import version; print(version("Flask-Cors"))');
-const REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
 
-interface OracleRequest {
-  origin: string;
-  path: string;
-  preflight: boolean;
-  cookie: boolean;
-  method: string;
-  requestHeaders?: string;
-  privateNetwork?: boolean;
-}
-
-const totals = { fixtures: 0, requests: 0, mismatches: 0, skipped: [] as string[] };
+const totals: OracleTally = { fixtures: 0, requests: 0, mismatches: [], skipped: [] };
 const units = fixtureUnits(path.join(REPO, 'fixtures', 'flask'));
 const sameLoc = (a: Policy, b: Policy) => a.loc.line === b.loc.line && a.loc.column === b.loc.column;
 
@@ -70,7 +62,7 @@ describe.skipIf(!found)('flask oracle (real Flask-CORS)', () => {
           totals.skipped.push(`${rel}: several CORS setups on one app`);
           continue;
         }
-        const reqs: OracleRequest[] = [];
+        const reqs: DriverRequest[] = [];
         const owner: Policy[] = [];
         let skip: string | undefined;
         for (const policy of mine) {
@@ -95,12 +87,7 @@ describe.skipIf(!found)('flask oracle (real Flask-CORS)', () => {
           totals.skipped.push(`${rel}: ${skip}`);
           continue;
         }
-        const ours = reqs.map((q, i) => {
-          const req: CorsRequest = { origin: q.origin, credentialed: q.cookie, cookie: q.cookie, preflight: q.preflight, method: q.method, path: q.path };
-          if (q.requestHeaders !== undefined) req.requestHeaders = q.requestHeaders;
-          if (q.privateNetwork) req.privateNetwork = true;
-          return evaluate(owner[i]!, req);
-        });
+        const ours = reqs.map((q, i) => evaluate(owner[i]!, corsRequestOf(q)));
         const unknownAt = ours.find((e) => !e.response.known);
         if (unknownAt && !unknownAt.response.known) {
           totals.skipped.push(`${rel}: corslint has no answer (${unknownAt.response.reason})`);
@@ -129,22 +116,15 @@ describe.skipIf(!found)('flask oracle (real Flask-CORS)', () => {
         });
         totals.fixtures++;
         totals.requests += reqs.length;
-        totals.mismatches += mismatches.length;
+        totals.mismatches.push(...mismatches);
         expect(mismatches, `${rel} (world: ${ours[0]?.world})`).toEqual([]);
       }
     });
   }
 
   afterAll(() => {
-    console.log(
-      `oracle: flask-cors ${found?.version} fixtures=${totals.fixtures} requests=${totals.requests} mismatches=${totals.mismatches}` +
-        (totals.skipped.length ? `\n  not compared: ${totals.skipped.join('\n  not compared: ')}` : ''),
-    );
+    console.log(summaryWithSkips('flask-cors', found?.version ?? '?', totals, 'not compared'));
   });
 });
 
-describe('flask oracle: required packages', () => {
-  it.skipIf(!REQUIRED || !!found)('are installed: CORSLINT_REQUIRE_ORACLES=1', () => {
-    throw new Error('Debian python3 with Flask-CORS is missing (apt-get install python3-flask-cors); CORSLINT_REQUIRE_ORACLES=1 requires it');
-  });
-});
+missingToolTest('flask', !found, 'Debian python3 with Flask-CORS', 'apt-get install python3-flask-cors');

@@ -13,21 +13,9 @@ request reaches Flask-CORS the way a real route would. For a preflight
 `method` is the Access-Control-Request-Method.
 """
 
-import importlib.util
 import json
-import sys
 
-
-def load(job):
-    sys.path.insert(0, job["root"])
-    spec = importlib.util.spec_from_file_location("fixture_app", job["file"])
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    if hasattr(mod, "app"):
-        return mod.app
-    if hasattr(mod, "create_app"):
-        return mod.create_app()
-    raise LookupError("the module defines neither `app` nor `create_app`")
+from oracle_driver import job_and_app, send_all
 
 
 def ensure_route(app, path, n):
@@ -40,12 +28,10 @@ def ensure_route(app, path, n):
 
 
 def main():
-    job = json.load(sys.stdin)
-    try:
-        app = load(job)
-    except Exception as e:  # noqa: BLE001 - reported to the test, which decides
-        print(json.dumps({"error": f"{type(e).__name__}: {e}"}))
+    loaded = job_and_app()
+    if loaded is None:
         return
+    job, app = loaded
 
     for n, p in enumerate(sorted({r["path"] for r in job["requests"]})):
         ensure_route(app, p, n)
@@ -58,21 +44,7 @@ def main():
         cors_version = "unknown"
 
     client = app.test_client()
-    out = []
-    for r in job["requests"]:
-        headers = {"Origin": r["origin"]}
-        if r.get("cookie"):
-            headers["Cookie"] = "session=oracle"
-        if r["preflight"]:
-            headers["Access-Control-Request-Method"] = r["method"]
-            if r.get("requestHeaders") is not None:
-                headers["Access-Control-Request-Headers"] = r["requestHeaders"]
-            if r.get("privateNetwork"):
-                headers["Access-Control-Request-Private-Network"] = "true"
-            resp = client.options(r["path"], headers=headers)
-        else:
-            resp = client.get(r["path"], headers=headers)
-        out.append({"status": resp.status_code, "headers": [[k.lower(), v] for k, v in resp.headers.items()]})
+    out = send_all(client, job["requests"], lambda resp: resp.headers.items())
     print(json.dumps({"flask_cors": cors_version, "responses": out}))
 
 

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CorsRequest, CorsResponse, OriginEntry, Policy } from '../../src/model/index.js';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import type { CorsRequest, CorsResponse, ExtractContext, OriginEntry, Policy } from '../../src/model/index.js';
 import { headerValues } from '../../src/model/index.js';
 import { originEntries } from '../../src/analysis/probes.js';
 import { generateProbes } from '../../src/probes/index.js';
+import { REPO } from '../support/fixtures.js';
 
 /**
  * The oracle harness: send real requests to a real server and compare the
@@ -117,38 +121,25 @@ function rawValues(raw: string[], name: string): string[] {
 const hasOriginToken = (values: string[]) => values.some((v) => v.split(',').some((t) => t.trim().toLowerCase() === 'origin'));
 
 export function observeRaw(raw: string[], status: number): Observed {
-  const one = (n: string) => {
-    const v = rawValues(raw, n);
-    return v.length ? v.join(', ') : undefined;
-  };
-  const o: Observed = {
-    acao: rawValues(raw, 'access-control-allow-origin'),
-    acac: rawValues(raw, 'access-control-allow-credentials'),
-    varyOrigin: hasOriginToken(rawValues(raw, 'vary')),
-    status,
-  };
-  const m = one('access-control-allow-methods');
-  if (m !== undefined) o.allowMethods = m;
-  const h = one('access-control-allow-headers');
-  if (h !== undefined) o.allowHeaders = h;
-  const a = one('access-control-max-age');
-  if (a !== undefined) o.maxAge = a;
-  const e = one('access-control-expose-headers');
-  if (e !== undefined) o.exposeHeaders = e;
-  return o;
+  return observe((n) => rawValues(raw, n), status);
 }
 
 export function observeModel(res: Extract<CorsResponse, { known: true }>): Observed {
+  return observe((n) => headerValues(res, n), res.status);
+}
+
+/** The compared parts of a response whose header values `values` gives by lower-case name. */
+function observe(values: (name: string) => string[], status: number | undefined): Observed {
   const one = (n: string) => {
-    const v = headerValues(res, n);
+    const v = values(n);
     return v.length ? v.join(', ') : undefined;
   };
   const o: Observed = {
-    acao: headerValues(res, 'access-control-allow-origin'),
-    acac: headerValues(res, 'access-control-allow-credentials'),
-    varyOrigin: hasOriginToken(headerValues(res, 'vary')),
+    acao: values('access-control-allow-origin'),
+    acac: values('access-control-allow-credentials'),
+    varyOrigin: hasOriginToken(values('vary')),
   };
-  if (res.status !== undefined) o.status = res.status;
+  if (status !== undefined) o.status = status;
   const m = one('access-control-allow-methods');
   if (m !== undefined) o.allowMethods = m;
   const h = one('access-control-allow-headers');
@@ -217,4 +208,41 @@ export interface OracleTally {
 
 export function summaryLine(framework: string, version: string, t: OracleTally): string {
   return `oracle: ${framework} ${version} fixtures=${t.fixtures} requests=${t.requests} mismatches=${t.mismatches.length}`;
+}
+
+/** The summary, then one line per fixture left out (`label` says how: not run, not compared) with its reason. */
+export function summaryWithSkips(framework: string, version: string, t: OracleTally, label: string): string {
+  return summaryLine(framework, version, t) + (t.skipped.length ? `\n  ${label}: ${t.skipped.join(`\n  ${label}: `)}` : '');
+}
+
+// .ci/run sets this: there an oracle whose tool is missing is a failure, not a skip.
+const ORACLES_REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
+
+/**
+ * The test that stands for an oracle that cannot run because `tool` is not
+ * installed (`install` says how): a failure where oracles are required, a
+ * printed skip elsewhere.
+ */
+export function missingToolTest(oracle: string, missing: boolean, tool: string, install: string): void {
+  describe.runIf(missing)(`oracle: ${oracle} (${tool} not installed)`, () => {
+    it(`needs ${tool}`, () => {
+      if (ORACLES_REQUIRED) throw new Error(`${tool} is not installed (${install}); CORSLINT_REQUIRE_ORACLES=1 requires it`);
+      console.log(`oracle: ${oracle} skipped: ${tool} is not installed`);
+    });
+  });
+}
+
+/** Extraction over the real files below `root`, with paths displayed relative to the repository. */
+export function contextFor(root: string): ExtractContext {
+  return {
+    root,
+    readFile: (abs) => {
+      try {
+        return readFileSync(abs, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
+  };
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNPINNED_PROFILE, laravelProfile } from '../../src/extractors/laravel/composer.js';
 import { buildLaravelPolicy, configJson, mergedDefaultsJson, readLaravelConfig } from '../../src/extractors/laravel/config.js';
-import type { ExtractContext, OriginEntry, Policy, Val } from '../../src/model/index.js';
+import type { OriginEntry, Policy, Val } from '../../src/model/index.js';
 import { ParseError } from '../../src/model/index.js';
+import { contextFor, missingToolTest } from './harness.js';
 
 /**
  * The Laravel config oracle: real PHP evaluates every fixture's
@@ -28,17 +29,7 @@ const configFiles = readdirSync(FIXTURES, { recursive: true, withFileTypes: true
   .map((d) => path.join(d.parentPath, d.name))
   .sort();
 
-const ctx: ExtractContext = {
-  root: REPO,
-  readFile: (abs) => {
-    try {
-      return readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
-};
+const ctx = contextFor(REPO);
 
 /** A model value as the fallback world reads it; undefined when no fallback is written. */
 function fallbackOf<T>(v: Val<T> | undefined): T | undefined {
@@ -66,15 +57,7 @@ function modelView(policy: Policy): Record<string, unknown> {
   return out;
 }
 
-// .ci/run sets this: there a missing php-cli is a failure, not a skip.
-const REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
-
-describe.runIf(!phpVersion)('oracle: Laravel config/cors.php through real PHP (php not installed)', () => {
-  it('needs php-cli', () => {
-    if (REQUIRED) throw new Error('php is not installed (apt-get install php-cli); CORSLINT_REQUIRE_ORACLES=1 requires it');
-    console.log('oracle: laravel-config skipped: php is not installed');
-  });
-});
+missingToolTest('laravel-config', !phpVersion, 'php', 'apt-get install php-cli');
 
 let compared = 0;
 let mismatches = 0;

@@ -9,12 +9,12 @@ import type { NginxProgram } from '../../src/extractors/nginx/program.js';
 import { nginxExtractor } from '../../src/extractors/nginx/index.js';
 import type { Directive } from '../../src/extractors/nginx/parser.js';
 import { parseNginx, walk } from '../../src/extractors/nginx/parser.js';
-import type { CorsRequest, CorsResponse, ExtractContext, Policy } from '../../src/model/index.js';
+import type { CorsRequest, CorsResponse, Policy } from '../../src/model/index.js';
 import { originEntries } from '../../src/analysis/probes.js';
 import { UnknownValueError } from '../../src/semantics/index.js';
 import { programOf, runNginx } from '../../src/semantics/nginx.js';
 import { toJsRegExp } from '../../src/probes/match.js';
-import { compare, listen, probeOrigins, summaryLine, type OracleTally } from './harness.js';
+import { compare, contextFor, listen, missingToolTest, probeOrigins, summaryWithSkips, type OracleTally } from './harness.js';
 
 /**
  * The nginx oracle: every standalone fixture under fixtures/nginx runs in the
@@ -29,7 +29,6 @@ import { compare, listen, probeOrigins, summaryLine, type OracleTally } from './
 const REPO = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(REPO, 'fixtures/nginx');
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find((p) => existsSync(p));
-const REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
 
 const version = (() => {
   if (!NGINX) return undefined;
@@ -54,17 +53,7 @@ function notRunnable(text: string, name: string): string | undefined {
   return undefined;
 }
 
-const ctx: ExtractContext = {
-  root: DIR,
-  readFile: (abs) => {
-    try {
-      return readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
-};
+const ctx = contextFor(DIR);
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -191,12 +180,7 @@ async function startNginx(prefix: string, ports: number[]): Promise<ChildProcess
 
 const tally: OracleTally = { fixtures: 0, requests: 0, mismatches: [], skipped: [] };
 
-describe.runIf(!NGINX)('oracle: nginx (not installed)', () => {
-  it('needs nginx', () => {
-    if (REQUIRED) throw new Error('nginx is not installed (apt-get install nginx-light); CORSLINT_REQUIRE_ORACLES=1 requires it');
-    console.log('oracle: nginx skipped: nginx is not installed');
-  });
-});
+missingToolTest('nginx', !NGINX, 'nginx', 'apt-get install nginx-light');
 
 describe.runIf(!!NGINX)('oracle: nginx', () => {
   const fixtures = readdirSync(DIR, { withFileTypes: true })
@@ -205,7 +189,7 @@ describe.runIf(!!NGINX)('oracle: nginx', () => {
     .sort();
 
   afterAll(() => {
-    console.log(summaryLine('nginx', version ?? '?', tally) + (tally.skipped.length ? `\n  not run: ${tally.skipped.join('\n  not run: ')}` : ''));
+    console.log(summaryWithSkips('nginx', version ?? '?', tally, 'not run'));
   });
 
   for (const name of fixtures) {

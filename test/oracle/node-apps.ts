@@ -3,14 +3,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
-import type { CorsResponse, ExtractContext, Extractor, Policy } from '../../src/model/index.js';
+import type { CorsResponse, Extractor, Policy } from '../../src/model/index.js';
 import { ParseError } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
 import type { OracleRequest, OracleTally } from './harness.js';
-import { appliesTo, buildRequests, compare, planFor, policyProbeOrigins, send } from './harness.js';
+import { appliesTo, buildRequests, compare, contextFor, planFor, policyProbeOrigins, send } from './harness.js';
 
 /**
- * The oracle for Node middlewares other than Express (Fastify, Koa): every
+ * The oracle for Node middlewares (Express, Fastify, Koa): every
  * runnable fixture (fixtures/<fw>/README.md) whose policies corslint knows
  * completely is imported, started on a loopback port with the real
  * framework and CORS package, and every probe request must get exactly the
@@ -61,17 +61,7 @@ function units(dir: string): Unit[] {
   return out;
 }
 
-const ctx: ExtractContext = {
-  root: REPO,
-  readFile: (abs) => {
-    try {
-      return readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
-};
+const ctx = contextFor(REPO);
 
 /** The environment variables a policy's unknown values name. */
 function envVariables(p: Policy): string[] {

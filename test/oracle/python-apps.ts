@@ -1,12 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { CorsResponse, ExtractContext, OriginEntry } from '../../src/model/index.js';
+import type { CorsRequest, CorsResponse, OriginEntry } from '../../src/model/index.js';
 import { generateProbes } from '../../src/probes/index.js';
-import { REPO } from '../support/fixtures.js';
 
 /**
- * Shared by the Starlette and Flask oracles: Debian's Python (not a pyenv
+ * Shared by the Python oracles (Django, Flask, Starlette): Debian's Python (not a pyenv
  * one on PATH, which lacks the Debian packages) runs a driver that imports
  * the fixture module itself and sends it requests through the framework's
  * test client; the CORS headers are compared with corslint's answer.
@@ -29,28 +26,33 @@ export function pythonCan(python: string, code: string): boolean {
   return spawnSync(python, ['-c', code], { encoding: 'utf8', env: pyEnv }).status === 0;
 }
 
+/** One request a driver sends (test/oracle/oracle_driver.py); for a preflight `method` is the Access-Control-Request-Method. */
+export interface DriverRequest {
+  origin: string;
+  path: string;
+  preflight: boolean;
+  cookie: boolean;
+  method: string;
+  requestHeaders?: string;
+  privateNetwork?: boolean;
+}
+
+/** The same request as corslint's semantics take it: credentialed when it carries the cookie. */
+export function corsRequestOf(q: DriverRequest): CorsRequest {
+  const req: CorsRequest = { origin: q.origin, credentialed: q.cookie, cookie: q.cookie, preflight: q.preflight, method: q.method, path: q.path };
+  if (q.requestHeaders !== undefined) req.requestHeaders = q.requestHeaders;
+  if (q.privateNetwork) req.privateNetwork = true;
+  return req;
+}
+
 export interface DriverResponse {
   status: number;
   headers: [string, string][];
 }
 
-export function runDriver(python: string, driver: string, job: unknown): { error?: string; responses?: DriverResponse[] } {
-  const stdout = execFileSync(python, [driver], { input: JSON.stringify(job), encoding: 'utf8', env: pyEnv, maxBuffer: 64 * 1024 * 1024 });
+export function runDriver(python: string, driver: string, job: unknown, env: NodeJS.ProcessEnv = pyEnv): { error?: string; responses?: DriverResponse[] } {
+  const stdout = execFileSync(python, [driver], { input: JSON.stringify(job), encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as { error?: string; responses?: DriverResponse[] };
-}
-
-export function contextFor(root: string): ExtractContext {
-  return {
-    root,
-    readFile: (abs) => {
-      try {
-        return readFileSync(abs, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    displayPath: (abs) => path.relative(REPO, abs).split(path.sep).join('/'),
-  };
 }
 
 /** The probes corslint derives for the entries, plus case variants of exact origins (comparisons differ in case handling). */
@@ -89,6 +91,7 @@ export function shape(status: number | undefined, headers: { name: string; value
     if (name === 'vary') out.varyOrigin ||= h.value.split(',').some((t) => t.trim().toLowerCase() === 'origin');
     else if (COMPARED.includes(name)) (out.headers[name] ??= []).push(h.value);
   }
+  // Header order is not part of the answer.
   out.headers = Object.fromEntries(Object.entries(out.headers).sort(([a], [b]) => (a < b ? -1 : 1)));
   return out;
 }

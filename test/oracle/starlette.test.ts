@@ -3,11 +3,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
 import { extractStarlette } from '../../src/extractors/starlette/index.js';
-import type { CorsRequest } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
 import { REPO, fixtureUnits } from '../support/fixtures.js';
-import type { DriverResponse } from './python-apps.js';
-import { contextFor, differ, findPython, normalizeVersion, probeOrigins, pythonCan, runDriver } from './python-apps.js';
+import type { OracleTally } from './harness.js';
+import { contextFor, missingToolTest, summaryWithSkips } from './harness.js';
+import type { DriverRequest, DriverResponse } from './python-apps.js';
+import { corsRequestOf, differ, findPython, normalizeVersion, probeOrigins, pythonCan, runDriver } from './python-apps.js';
 
 /**
  * The Starlette oracle: every Starlette/FastAPI fixture is imported by
@@ -22,18 +23,8 @@ import { contextFor, differ, findPython, normalizeVersion, probeOrigins, pythonC
 const DRIVER = path.join(import.meta.dirname, 'starlette_driver.py');
 const found = findPython('import httpx, starlette; from starlette.testclient import TestClient; print(starlette.__version__)');
 const hasFastapi = found ? pythonCan(found.python, 'import fastapi') : false;
-const REQUIRED = process.env.CORSLINT_REQUIRE_ORACLES === '1';
 
-interface OracleRequest {
-  origin: string;
-  path: string;
-  preflight: boolean;
-  cookie: boolean;
-  method: string;
-  requestHeaders?: string;
-}
-
-const totals = { fixtures: 0, requests: 0, mismatches: 0, skipped: [] as string[] };
+const totals: OracleTally = { fixtures: 0, requests: 0, mismatches: [], skipped: [] };
 const units = fixtureUnits(path.join(REPO, 'fixtures', 'starlette'));
 
 describe.skipIf(!found)('starlette oracle (real CORSMiddleware)', () => {
@@ -59,7 +50,7 @@ describe.skipIf(!found)('starlette oracle (real CORSMiddleware)', () => {
         }
         const policy = mine[0]!;
         const entries = policy.origins.known ? policy.origins.value : (policy.origins.fallback ?? []);
-        const reqs: OracleRequest[] = [];
+        const reqs: DriverRequest[] = [];
         for (const origin of probeOrigins(entries)) {
           for (const cookie of [false, true]) {
             reqs.push({ origin, path: '/', preflight: false, cookie, method: 'GET' });
@@ -67,11 +58,7 @@ describe.skipIf(!found)('starlette oracle (real CORSMiddleware)', () => {
             reqs.push({ origin, path: '/', preflight: true, cookie, method: 'GET', ...(cookie ? { requestHeaders: 'content-type,x-custom' } : {}) });
           }
         }
-        const ours = reqs.map((q) => {
-          const req: CorsRequest = { origin: q.origin, credentialed: q.cookie, cookie: q.cookie, preflight: q.preflight, method: q.method, path: q.path };
-          if (q.requestHeaders !== undefined) req.requestHeaders = q.requestHeaders;
-          return evaluate(policy, req);
-        });
+        const ours = reqs.map((q) => evaluate(policy, corsRequestOf(q)));
         const unknownAt = ours.find((e) => !e.response.known);
         if (unknownAt && !unknownAt.response.known) {
           totals.skipped.push(`${rel}: corslint has no answer (${unknownAt.response.reason})`);
@@ -94,24 +81,15 @@ describe.skipIf(!found)('starlette oracle (real CORSMiddleware)', () => {
         });
         totals.fixtures++;
         totals.requests += reqs.length;
-        totals.mismatches += mismatches.length;
+        totals.mismatches.push(...mismatches);
         expect(mismatches, `${rel} (world: ${ours[0]?.world})`).toEqual([]);
       }
     });
   }
 
   afterAll(() => {
-    console.log(
-      `oracle: starlette ${found?.version} fixtures=${totals.fixtures} requests=${totals.requests} mismatches=${totals.mismatches}` +
-        (totals.skipped.length ? `\n  not compared: ${totals.skipped.join('\n  not compared: ')}` : ''),
-    );
+    console.log(summaryWithSkips('starlette', found?.version ?? '?', totals, 'not compared'));
   });
 });
 
-describe('starlette oracle: required packages', () => {
-  it.skipIf(!REQUIRED || (!!found && hasFastapi))('are installed: CORSLINT_REQUIRE_ORACLES=1', () => {
-    throw new Error(
-      'Debian python3 with Starlette, httpx and FastAPI is missing (apt-get install python3-starlette python3-httpx python3-fastapi); CORSLINT_REQUIRE_ORACLES=1 requires it',
-    );
-  });
-});
+missingToolTest('starlette', !found || !hasFastapi, 'Debian python3 with Starlette, httpx and FastAPI', 'apt-get install python3-starlette python3-httpx python3-fastapi');

@@ -10,48 +10,22 @@ The fixture's module-level `app` (or what `create_app()` returns) is the ASGI
 app; for a preflight `method` is the Access-Control-Request-Method.
 """
 
-import importlib.util
 import json
-import sys
 
-
-def load(job):
-    sys.path.insert(0, job["root"])
-    spec = importlib.util.spec_from_file_location("fixture_app", job["file"])
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    if hasattr(mod, "app"):
-        return mod.app
-    if hasattr(mod, "create_app"):
-        return mod.create_app()
-    raise LookupError("the module defines neither `app` nor `create_app`")
+from oracle_driver import job_and_app, send_all
 
 
 def main():
-    job = json.load(sys.stdin)
-    try:
-        app = load(job)
-    except Exception as e:  # noqa: BLE001 - reported to the test, which decides
-        print(json.dumps({"error": f"{type(e).__name__}: {e}"}))
+    loaded = job_and_app()
+    if loaded is None:
         return
+    job, app = loaded
 
     import starlette
     from starlette.testclient import TestClient
 
     client = TestClient(app, raise_server_exceptions=False)
-    out = []
-    for r in job["requests"]:
-        headers = {"Origin": r["origin"]}
-        if r.get("cookie"):
-            headers["Cookie"] = "session=oracle"
-        if r["preflight"]:
-            headers["Access-Control-Request-Method"] = r["method"]
-            if r.get("requestHeaders") is not None:
-                headers["Access-Control-Request-Headers"] = r["requestHeaders"]
-            resp = client.options(r["path"], headers=headers)
-        else:
-            resp = client.get(r["path"], headers=headers)
-        out.append({"status": resp.status_code, "headers": [[k.lower(), v] for k, v in resp.headers.multi_items()]})
+    out = send_all(client, job["requests"], lambda resp: resp.headers.multi_items())
     print(json.dumps({"starlette": starlette.__version__, "responses": out}))
 
 

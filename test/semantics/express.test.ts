@@ -1,54 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy } from '../../src/model/index.js';
+import type { OriginEntry, Policy } from '../../src/model/index.js';
 import { header, headerValues, known, unknown } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
+import type { Bare } from '../support/js-semantics.js';
+import { CALL, EVIL, L, acac, acao, answer, defaultPolicy, origin, varyOrigin } from '../support/js-semantics.js';
 
 /** SEMANTICS.md §1 (expressjs/cors 2.8.6) over hand-built policies. */
 
-const L = (line: number): Loc => ({ file: 'app.js', line, column: 1, endLine: line, endColumn: 10 });
-const CALL = L(1);
-const EVIL = 'https://evil.example';
-
-function policy(over: Partial<Policy> = {}): Policy {
-  return {
-    framework: 'express',
-    layer: 'app',
-    scope: {},
-    loc: CALL,
-    origins: known<OriginEntry[]>([{ kind: 'any', loc: CALL }], CALL, true),
-    originForm: 'single',
-    credentials: known(false, CALL, true),
-    methods: known(['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'], CALL, true),
-    allowHeaders: known<string[]>([], CALL, true),
-    exposeHeaders: known<string[]>([], CALL, true),
-    maxAge: known<number | null>(null, CALL, true),
-    headers: [],
-    unknownOptions: [],
-    ...over,
-  };
-}
-
-/** An origin entry without its location (distributes over the union). */
-type Bare = OriginEntry extends infer E ? (E extends OriginEntry ? Omit<E, 'loc'> : never) : never;
-
-const origin = (entries: Bare[], form: 'single' | 'list', line = 2) => ({
-  origins: known(
-    entries.map((e) => ({ ...e, loc: L(line) }) as OriginEntry),
-    L(line),
-  ),
-  originForm: form,
-});
 const withCredentials = { credentials: known(true, L(3)) };
 
-function answer(p: Policy, origin: string, more: Partial<CorsRequest> = {}): Extract<CorsResponse, { known: true }> {
-  const ev = evaluate(p, { origin, credentialed: false, preflight: false, ...more });
-  expect(ev.response.known).toBe(true);
-  return ev.response as Extract<CorsResponse, { known: true }>;
-}
-
-const acao = (r: CorsResponse) => headerValues(r, 'access-control-allow-origin');
-const acac = (r: CorsResponse) => headerValues(r, 'access-control-allow-credentials');
-const varyOrigin = (r: CorsResponse) => headerValues(r, 'vary').includes('Origin');
+const policy = (over: Partial<Policy> = {}) => defaultPolicy('express', ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'], over);
 
 describe('express semantics (SEMANTICS.md §1 table)', () => {
   it("default / '*' → literal *, no Vary, no ACAC", () => {

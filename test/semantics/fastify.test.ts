@@ -1,53 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, Val } from '../../src/model/index.js';
+import type { Policy, Val } from '../../src/model/index.js';
 import { header, headerValues, known, unknown } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
+import { EVIL, L, TRUSTED, acac, acao, answer, defaultPolicy, origin, varyOrigin } from '../support/js-semantics.js';
 
 /** SEMANTICS.md §2a (@fastify/cors) over hand-built policies; the oracle checks the same against the real plugin. */
 
-const L = (line: number): Loc => ({ file: 'app.js', line, column: 1, endLine: line, endColumn: 10 });
-const CALL = L(1);
-const EVIL = 'https://evil.example';
-const TRUSTED = 'https://app.example.com';
-
-function policy(over: Partial<Policy> = {}): Policy {
-  return {
-    framework: 'fastify',
-    layer: 'app',
-    scope: {},
-    loc: CALL,
-    origins: known<OriginEntry[]>([{ kind: 'any', loc: CALL }], CALL, true),
-    originForm: 'single',
-    credentials: known(false, CALL, true),
-    methods: known(['GET', 'HEAD', 'POST'], CALL, true),
-    allowHeaders: known<string[]>([], CALL, true),
-    exposeHeaders: known<string[]>([], CALL, true),
-    maxAge: known<number | null>(null, CALL, true),
-    headers: [],
-    unknownOptions: [],
-    ...over,
-  };
-}
-
-type Bare = OriginEntry extends infer E ? (E extends OriginEntry ? Omit<E, 'loc'> : never) : never;
-const origin = (entries: Bare[], form: 'single' | 'list', line = 2) => ({
-  origins: known(
-    entries.map((e) => ({ ...e, loc: L(line) }) as OriginEntry),
-    L(line),
-  ),
-  originForm: form,
-});
 const creds = { credentials: known(true, L(3)) };
 const extra = (e: Record<string, unknown>): Partial<Policy> => ({ extra: Object.fromEntries(Object.entries(e).map(([k, v]) => [k, known(v, L(4)) as Val<unknown>])) });
 
-function answer(p: Policy, o: string, more: Partial<CorsRequest> = {}): Extract<CorsResponse, { known: true }> {
-  const ev = evaluate(p, { origin: o, credentialed: false, preflight: false, ...more });
-  expect(ev.response.known).toBe(true);
-  return ev.response as Extract<CorsResponse, { known: true }>;
-}
-const acao = (r: CorsResponse) => headerValues(r, 'access-control-allow-origin');
-const acac = (r: CorsResponse) => headerValues(r, 'access-control-allow-credentials');
-const varyOrigin = (r: CorsResponse) => headerValues(r, 'vary').includes('Origin');
+const policy = (over: Partial<Policy> = {}) => defaultPolicy('fastify', ['GET', 'HEAD', 'POST'], over);
 const PREFLIGHT = { preflight: true, method: 'OPTIONS', requestHeaders: 'content-type' };
 
 describe('fastify semantics: origin', () => {

@@ -1,53 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { CorsRequest, CorsResponse, Loc, OriginEntry, Policy, Val } from '../../src/model/index.js';
+import type { OriginEntry, Policy, Val } from '../../src/model/index.js';
 import { header, headerValues, known, unknown } from '../../src/model/index.js';
 import { evaluate } from '../../src/semantics/index.js';
+import type { Bare } from '../support/js-semantics.js';
+import { CALL, EVIL, L, TRUSTED, acac, acao, answer, defaultPolicy, origin as originAt } from '../support/js-semantics.js';
 
 /** SEMANTICS.md §2b (@koa/cors, kcors) over hand-built policies; the oracle checks 5.0.0 against the real middleware. */
 
-const L = (line: number): Loc => ({ file: 'app.js', line, column: 1, endLine: line, endColumn: 10 });
-const CALL = L(1);
-const EVIL = 'https://evil.example';
-const TRUSTED = 'https://app.example.com';
+const policy = (over: Partial<Policy> = {}) =>
+  defaultPolicy('koa', ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'], { extra: { originDefaulted: known(true, CALL, true) }, ...over });
 
-function policy(over: Partial<Policy> = {}): Policy {
-  return {
-    framework: 'koa',
-    layer: 'app',
-    scope: {},
-    loc: CALL,
-    origins: known<OriginEntry[]>([{ kind: 'any', loc: CALL }], CALL, true),
-    originForm: 'single',
-    credentials: known(false, CALL, true),
-    methods: known(['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'], CALL, true),
-    allowHeaders: known<string[]>([], CALL, true),
-    exposeHeaders: known<string[]>([], CALL, true),
-    maxAge: known<number | null>(null, CALL, true),
-    headers: [],
-    unknownOptions: [],
-    extra: { originDefaulted: known(true, CALL, true) },
-    ...over,
-  };
-}
-
-type Bare = OriginEntry extends infer E ? (E extends OriginEntry ? Omit<E, 'loc'> : never) : never;
 const origin = (entries: Bare[], form: 'single' | 'list', more: Record<string, Val<unknown>> = {}, line = 2): Partial<Policy> => ({
-  origins: known(
-    entries.map((e) => ({ ...e, loc: L(line) }) as OriginEntry),
-    L(line),
-  ),
-  originForm: form,
+  ...originAt(entries, form, line),
   extra: more,
 });
 const creds = { credentials: known(true, L(3)) };
 
-function answer(p: Policy, o: string, more: Partial<CorsRequest> = {}): Extract<CorsResponse, { known: true }> {
-  const ev = evaluate(p, { origin: o, credentialed: false, preflight: false, ...more });
-  expect(ev.response.known).toBe(true);
-  return ev.response as Extract<CorsResponse, { known: true }>;
-}
-const acao = (r: CorsResponse) => headerValues(r, 'access-control-allow-origin');
-const acac = (r: CorsResponse) => headerValues(r, 'access-control-allow-credentials');
 const PREFLIGHT = { preflight: true, method: 'OPTIONS', requestHeaders: 'content-type' };
 
 describe('koa semantics: the default origin by version', () => {

@@ -1,19 +1,22 @@
 import type * as ES from 'estree';
 import type { Loc, Policy } from '../../model/index.js';
-import { known, unknown } from '../../model/index.js';
+import { known } from '../../model/index.js';
 import { isIdent, locOf, memberName, unwrap, walk } from './ast.js';
-import type { OptionsPolicy, OriginValue } from './cors-options.js';
+import type { OriginReading } from '../js-middleware/options.js';
 import { defaultOptions, optionsPolicy, originFromAV, unknownOptions } from './cors-options.js';
 import type { Outcome } from './decide.js';
 import { decide } from './decide.js';
 import type { AV, Evaluator, Mod, Mode } from './evaluate.js';
 import { lookupKey, truthy } from './evaluate.js';
-import type { ExecCtx } from './paths.js';
+import type { ExecCtx, Hooks } from './paths.js';
+import type { Binding } from './scope.js';
 import { PathSet, runPaths } from './paths.js';
 import { mountScope } from './usage.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { chosenByVariable, policyOfParts } from '../js-middleware/parts.js';
+import { answerOfValue, originOfDecision, predicateOrigin } from '../js-middleware/origin-function.js';
 
 type Func = Extract<AV, { t: 'func' }>;
-type Analysis = OriginValue | { unknown: string; vars: string[] };
 
 /** Every `cors(...)` call of the module, as a policy. */
 export function corsPolicies(ev: Evaluator, mod: Mod): Policy[] {
@@ -44,7 +47,7 @@ function isCorsCallee(callee: ES.Expression | ES.Super, mod: Mod, ev: Evaluator)
 
 function policyForCall(ev: Evaluator, mod: Mod, call: ES.CallExpression): Policy {
   const loc = locOf(call, mod.file);
-  return policyFromOptions('express', mountScope(call, mod, ev), loc, optionsOfArgument(ev, mod, call.arguments[0], loc));
+  return policyOfParts('express', mountScope(call, mod, ev), loc, optionsOfArgument(ev, mod, call.arguments[0], loc));
 }
 
 /**
@@ -62,58 +65,14 @@ export function optionsOfArgument(ev: Evaluator, mod: Mod, arg: ES.CallExpressio
 }
 
 /** `optionsOfArgument` for an already evaluated value; `unset` evaluates it with every environment variable unset. */
-export function optionsOfValue(ev: Evaluator, av: AV, unset: () => AV, loc: Loc, argLoc: Loc, analyze: (f: Func, mode: Mode) => Analysis = (f, mode) => analyzeOriginFunction(ev, f, mode)): OptionsPolicy {
+export function optionsOfValue(ev: Evaluator, av: AV, unset: () => AV, loc: Loc, argLoc: Loc, analyze: (f: Func, mode: Mode) => OriginReading = (f, mode) => analyzeOriginFunction(ev, f, mode)): OptionsPolicy {
   if (av.t === 'func') return delegatePolicy(ev, av, loc);
   if (av.t === 'object') return optionsPolicy(av, unset(), loc, analyze);
   if (av.t === 'undef' || av.t === 'null' || av.t === 'bool' || av.t === 'num' || av.t === 'str') return defaultOptions(loc);
   const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
   const u = av.t === 'unknown' && av.vars.length ? unset() : undefined;
-  if (av.t === 'unknown' && av.vars.length && u?.t === 'object') return withFallbacks(optionsPolicy(u, u, loc, analyze), reason, av.vars, argLoc);
+  if (av.t === 'unknown' && av.vars.length && u?.t === 'object') return chosenByVariable(optionsPolicy(u, u, loc, analyze), reason, av.vars.join('/'), argLoc, { extra: 'keep', markDefaults: true });
   return unknownOptions(reason, argLoc);
-}
-
-/** The policy of one `cors(...)` middleware (also NestJS `enableCors`, which is that middleware). */
-export function policyFromOptions(framework: 'express' | 'nestjs', scope: Policy['scope'], loc: Loc, parts: OptionsPolicy): Policy {
-  const policy: Policy = {
-    framework,
-    layer: 'app',
-    scope,
-    loc,
-    origins: parts.origins,
-    originForm: parts.originForm,
-    credentials: parts.credentials,
-    methods: parts.methods,
-    allowHeaders: parts.allowHeaders,
-    exposeHeaders: parts.exposeHeaders,
-    maxAge: parts.maxAge,
-    headers: [],
-    unknownOptions: parts.unknownOptions,
-  };
-  if (Object.keys(parts.extra).length) policy.extra = parts.extra;
-  return policy;
-}
-
-/** Options chosen by an environment variable: every value unknown, the unset world's value as the fallback. */
-function withFallbacks(p: OptionsPolicy, reason: string, vars: string[], loc: Loc): OptionsPolicy {
-  const variable = vars.join('/');
-  const wrap = <T>(v: OptionsPolicy[keyof OptionsPolicy] & { known: boolean }) => {
-    const val = v as unknown as { known: boolean; value?: T; fallback?: T; isDefault?: boolean };
-    const fb = val.known ? val.value : val.fallback;
-    const u = unknown<T>(reason, loc, fb, variable);
-    // A default in the unset world (no allowedHeaders: echo the request's) stays a default there.
-    if (val.known && val.isDefault && fb !== undefined) u.fallbackIsDefault = true;
-    return u;
-  };
-  return {
-    ...p,
-    origins: wrap(p.origins),
-    credentials: wrap(p.credentials),
-    methods: wrap(p.methods),
-    allowHeaders: wrap(p.allowHeaders),
-    exposeHeaders: wrap(p.exposeHeaders),
-    maxAge: wrap(p.maxAge),
-    unknownOptions: [],
-  };
 }
 
 function callbackBinding(fn: Func['fn'], mod: Mod, index: number) {
@@ -124,6 +83,27 @@ function callbackBinding(fn: Func['fn'], mod: Mod, index: number) {
 function isCallTo(call: ES.CallExpression, mod: Mod, b: ReturnType<typeof callbackBinding>): boolean {
   const c = call.callee.type === 'Super' ? undefined : unwrap(call.callee);
   return !!b && !!c && isIdent(c) && mod.scopes.bindingOf(c) === b;
+}
+
+/**
+ * Reading cors's callback `cb(err, value)`: an error (or what may be one)
+ * answers first; otherwise `answer` reads `value` (undefined: none passed).
+ */
+function callbackHooks(f: Func, cbB: Binding, answer: (value: ES.Expression | undefined, ctx: ExecCtx<Outcome>, call: ES.CallExpression) => Outcome): Hooks<Outcome> {
+  return {
+    onCall(call, ctx) {
+      if (!isCallTo(call, f.mod, cbB)) return false;
+      const err = isError(call.arguments[0], ctx);
+      if (err === undefined) ctx.emit({ k: 'unknown', reason: 'error argument' });
+      else if (err) ctx.emit({ k: 'reject' });
+      else {
+        const a = call.arguments[1];
+        ctx.emit(a?.type === 'SpreadElement' ? { k: 'unknown', reason: 'spread' } : answer(a, ctx, call));
+      }
+      return true;
+    },
+    escapes: (b) => b === cbB,
+  };
 }
 
 /** `cb(err)` or `cb(new Error(...))`: the middleware calls next(err), no CORS headers. */
@@ -141,11 +121,11 @@ function isError(arg: ES.CallExpression['arguments'][number] | undefined, ctx: E
  * the option for this request. `true` or the origin itself → echoed; a falsy
  * value or an error → no CORS headers; a list → matched as a list.
  */
-export function analyzeOriginFunction(ev: Evaluator, f: Func, mode: Mode): Analysis {
+export function analyzeOriginFunction(ev: Evaluator, f: Func, mode: Mode): OriginReading {
   const fnLoc = locOf(f.fn, f.mod.file);
   const originB = callbackBinding(f.fn, f.mod, 0);
   const cbB = callbackBinding(f.fn, f.mod, 1);
-  const predicate = (description: string): OriginValue => ({ entries: [{ kind: 'predicate', description, loc: fnLoc }], form: 'list', fromFunction: fnLoc });
+  const predicate = (description: string) => predicateOrigin(description, fnLoc);
   if (!cbB) return predicate('an origin function that never calls back');
 
   const classify = (e: ES.Expression, ctx: ExecCtx<Outcome>, at: Loc): Outcome => {
@@ -154,68 +134,38 @@ export function analyzeOriginFunction(ev: Evaluator, f: Func, mode: Mode): Analy
     if (ctx.isOrigin(x)) return { k: 'accept', loc: at };
     if (ctx.isUndefinedOrigin(x)) return { k: 'reject' };
     if (x.type === 'ConditionalExpression') return ctx.cond(x.test) ? classify(x.consequent, ctx, at) : classify(x.alternate, ctx, at);
-    const v = ctx.value(x);
-    switch (v.t) {
-      case 'bool':
-        return v.v ? { k: 'accept', loc: at } : { k: 'reject' };
-      case 'undef':
-      case 'null':
-        return { k: 'reject' };
-      case 'str':
-        return v.v === '' ? { k: 'reject' } : { k: 'fixed', value: v.v, loc: v.loc };
-      case 'num':
-        return v.v === 0 || Number.isNaN(v.v) ? { k: 'reject' } : { k: 'accept', loc: at };
-      case 'unknown':
-        // A boolean expression over the origin: `list.includes(origin)`, `origin && re.test(origin)`.
-        return ctx.cond(x) ? { k: 'accept', loc: at } : { k: 'reject' };
-      default:
-        return { k: 'value', key: `${v.loc.file}:${v.loc.line}:${v.loc.column}`, av: v, loc: v.loc };
-    }
+    return answerOfValue(x, ctx, at);
   };
 
   const paths = runPaths<Outcome>(
     ev,
     f.mod,
     f.fn,
-    {
-      onCall(call, ctx) {
-        if (!isCallTo(call, f.mod, cbB)) return false;
-        const err = isError(call.arguments[0], ctx);
-        const at = locOf(call, f.mod.file);
-        if (err === undefined) ctx.emit({ k: 'unknown', reason: 'error argument' });
-        else if (err) ctx.emit({ k: 'reject' });
-        else {
-          const a = call.arguments[1];
-          ctx.emit(!a ? { k: 'reject' } : a.type === 'SpreadElement' ? { k: 'unknown', reason: 'spread' } : classify(a, ctx, at));
-        }
-        return true;
-      },
-      escapes: (b) => b === cbB,
-    },
+    callbackHooks(f, cbB, (a, ctx, call) => (a ? classify(a, ctx, locOf(call, f.mod.file)) : { k: 'reject' })),
     mode,
     originB,
   );
   if (!paths) return predicate('an origin function with too many branches');
   const set = new PathSet(paths);
   const d = decide(set, (p) => (p.unknown ? { k: 'unknown', reason: p.unknown } : (p.events[0] ?? { k: 'unknown', reason: 'never calls back' })));
-  if (d.k === 'same') {
-    const o = d.outcome;
-    switch (o.k) {
-      case 'accept':
-        return { entries: [{ kind: 'reflect', loc: fnLoc }], form: 'list', fromFunction: fnLoc };
-      case 'reject':
-        return { entries: [{ kind: 'none', loc: fnLoc }], form: 'single' };
-      case 'fixed':
-        return originFromAV({ t: 'str', v: o.value, loc: o.loc }, o.loc, () => predicate('nested function'));
-      case 'value':
-        return originFromAV(o.av, o.loc, () => predicate('nested function'));
-      case 'unknown':
-        return predicate(`an origin function (${o.reason})`);
-    }
+  return originOfDecision(d, fnLoc, mode, (o) => callbackAnswer(o, fnLoc));
+}
+
+/** What an origin function that answers `o` for every request means: what it calls back replaces the `origin` option. */
+export function callbackAnswer(o: Outcome, fnLoc: Loc): OriginReading {
+  const predicate = (description: string) => predicateOrigin(description, fnLoc);
+  switch (o.k) {
+    case 'accept':
+      return { entries: [{ kind: 'reflect', loc: fnLoc }], form: 'list', fromFunction: fnLoc };
+    case 'reject':
+      return { entries: [{ kind: 'none', loc: fnLoc }], form: 'single' };
+    case 'fixed':
+      return originFromAV({ t: 'str', v: o.value, loc: o.loc }, o.loc, () => predicate('nested function'));
+    case 'value':
+      return originFromAV(o.av, o.loc, () => predicate('nested function'));
+    case 'unknown':
+      return predicate(`an origin function (${o.reason})`);
   }
-  if (d.k === 'allowlist') return { entries: d.entries, form: 'list', fromFunction: fnLoc };
-  if (d.vars.length && mode === 'normal') return { unknown: `origin check depends on ${d.vars.join(', ')}`, vars: d.vars };
-  return predicate(d.description);
 }
 
 /**
@@ -230,10 +180,11 @@ function delegatePolicy(ev: Evaluator, f: Func, callLoc: Loc): OptionsPolicy {
   if (!cbB) return unknownOptions('an options delegate that never calls back', fnLoc);
   const analyze = (g: Func, mode: Mode) => analyzeOriginFunction(ev, g, mode);
   const nodes = new Map<string, ES.Expression>();
+  const defaults = (): Outcome => ({ k: 'value', key: 'defaults', av: { t: 'undef', loc: fnLoc }, loc: fnLoc });
 
   const classify = (e: ES.Expression, ctx: ExecCtx<Outcome>): Outcome => {
     const x = ctx.resolveLocal(e);
-    if (x === null) return { k: 'value', key: 'defaults', av: { t: 'undef', loc: fnLoc }, loc: fnLoc };
+    if (x === null) return defaults();
     if (x.type === 'ConditionalExpression') return ctx.cond(x.test) ? classify(x.consequent, ctx) : classify(x.alternate, ctx);
     const v = ctx.value(x);
     if (v.t === 'object') {
@@ -242,7 +193,7 @@ function delegatePolicy(ev: Evaluator, f: Func, callLoc: Loc): OptionsPolicy {
       return { k: 'value', key, av: v, loc: v.loc };
     }
     // cors merges the options over its defaults; a primitive adds nothing.
-    if (v.t === 'undef' || v.t === 'null' || v.t === 'bool' || v.t === 'num' || v.t === 'str') return { k: 'value', key: 'defaults', av: { t: 'undef', loc: fnLoc }, loc: fnLoc };
+    if (v.t === 'undef' || v.t === 'null' || v.t === 'bool' || v.t === 'num' || v.t === 'str') return defaults();
     return { k: 'unknown', reason: v.t === 'unknown' ? v.reason : `options ${v.t}` };
   };
 
@@ -250,20 +201,7 @@ function delegatePolicy(ev: Evaluator, f: Func, callLoc: Loc): OptionsPolicy {
     ev,
     f.mod,
     f.fn,
-    {
-      onCall(call, ctx) {
-        if (!isCallTo(call, f.mod, cbB)) return false;
-        const err = isError(call.arguments[0], ctx);
-        if (err === undefined) ctx.emit({ k: 'unknown', reason: 'error argument' });
-        else if (err) ctx.emit({ k: 'reject' });
-        else {
-          const a = call.arguments[1];
-          ctx.emit(!a ? { k: 'value', key: 'defaults', av: { t: 'undef', loc: fnLoc }, loc: fnLoc } : a.type === 'SpreadElement' ? { k: 'unknown', reason: 'spread' } : classify(a, ctx));
-        }
-        return true;
-      },
-      escapes: (b) => b === cbB,
-    },
+    callbackHooks(f, cbB, (a, ctx) => (a ? classify(a, ctx) : defaults())),
     'normal',
   );
   if (!paths) return unknownOptions('an options delegate with too many branches', fnLoc);

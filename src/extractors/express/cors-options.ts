@@ -1,8 +1,11 @@
-import type { Loc, OriginEntry, OriginForm, Policy, UnknownOption, Val } from '../../model/index.js';
+import type { Loc, OriginEntry, Val } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
-import type { AV, Mode, PropEntry, UnknownSpread } from './evaluate.js';
-import { lookupKey, truthy } from './evaluate.js';
-import { editDistance as distance } from '../../util/edit-distance.js';
+import type { AV, Mode } from './evaluate.js';
+import { truthy } from './evaluate.js';
+import type { OriginReading } from '../js-middleware/options.js';
+import { COMMON_ALIASES, entryOf, fallbackOf, listOf, readField, readOrigin, unknownKeys, varsOf } from '../js-middleware/options.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { defaultParts, unknownParts } from '../js-middleware/parts.js';
 
 /** The options cors 2.8.x reads (lib/index.js); any other key is ignored by the package. */
 export const CORS_OPTIONS = [
@@ -21,17 +24,7 @@ export const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']
 
 /** Names people write for cors options (other frameworks' spellings, singular/plural slips). */
 const ALIASES: Record<string, string> = {
-  origins: 'origin',
-  allowedorigins: 'origin',
-  allowedorigin: 'origin',
-  alloworigin: 'origin',
-  alloworigins: 'origin',
-  whitelist: 'origin',
-  allowlist: 'origin',
-  credential: 'credentials',
-  allowcredentials: 'credentials',
-  supportscredentials: 'credentials',
-  withcredentials: 'credentials',
+  ...COMMON_ALIASES,
   method: 'methods',
   allowmethods: 'methods',
   allowedmethods: 'methods',
@@ -41,45 +34,17 @@ const ALIASES: Record<string, string> = {
   exposeheaders: 'exposedHeaders',
   exposedheader: 'exposedHeaders',
   exposeheader: 'exposedHeaders',
-  maxage: 'maxAge',
-  max_age: 'maxAge',
-  preflightmaxage: 'maxAge',
   successstatus: 'optionsSuccessStatus',
 };
 
-export function suggestOption(key: string): string | undefined {
-  const lower = key.toLowerCase();
-  const alias = ALIASES[lower] ?? ALIASES[lower.replace(/[_-]/g, '')];
-  if (alias) return alias;
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of CORS_OPTIONS) {
-    const d = distance(lower, k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-
-/** An `origin` value as cors reads it: entries plus how it is applied. */
-export interface OriginValue {
-  entries: OriginEntry[];
-  form: OriginForm;
-  /** Decided by an origin function: a rejected origin gets no CORS headers at all. */
-  fromFunction?: Loc;
-}
-
-export type OriginFnAnalyzer = (fn: Extract<AV, { t: 'func' }>, mode: Mode) => OriginValue | { unknown: string; vars: string[] };
+export type OriginFnAnalyzer = (fn: Extract<AV, { t: 'func' }>, mode: Mode) => OriginReading;
 
 /**
  * cors: `!origin` → CORS off; `'*'` → `*`; another string → sent as is;
  * anything else is matched per request (arrays per element, RegExp with
  * `.test`, other values by truthiness).
  */
-export function originFromAV(v: AV, valueLoc: Loc, analyzeFn: OriginFnAnalyzer, mode: Mode = 'normal'): OriginValue | { unknown: string; vars: string[] } {
+export function originFromAV(v: AV, valueLoc: Loc, analyzeFn: OriginFnAnalyzer, mode: Mode = 'normal'): OriginReading {
   switch (v.t) {
     case 'str':
       if (v.v === '') return { entries: [{ kind: 'none', loc: valueLoc }], form: 'single' };
@@ -134,66 +99,14 @@ export function originFromAV(v: AV, valueLoc: Loc, analyzeFn: OriginFnAnalyzer, 
   }
 }
 
-export interface OptionsPolicy {
-  origins: Val<OriginEntry[]>;
-  originForm: OriginForm;
-  credentials: Val<boolean>;
-  methods: Val<string[]>;
-  allowHeaders: Val<string[]>;
-  exposeHeaders: Val<string[]>;
-  maxAge: Val<number | null>;
-  unknownOptions: UnknownOption[];
-  extra: NonNullable<Policy['extra']>;
-}
-
-type Entry = PropEntry | UnknownSpread | undefined;
-
-function entryOf(obj: AV | undefined, key: string): Entry {
-  return obj?.t === 'object' ? lookupKey(obj, key) : undefined;
-}
-
 /** The policy fields for options that are all defaults (`cors()`). */
 export function defaultOptions(loc: Loc): OptionsPolicy {
-  return {
-    origins: known<OriginEntry[]>([{ kind: 'any', loc }], loc, true),
-    originForm: 'single',
-    credentials: known(false, loc, true),
-    methods: known(DEFAULT_METHODS, loc, true),
-    allowHeaders: known<string[]>([], loc, true),
-    exposeHeaders: known<string[]>([], loc, true),
-    maxAge: known<number | null>(null, loc, true),
-    unknownOptions: [],
-    extra: {},
-  };
+  return defaultParts(loc, DEFAULT_METHODS);
 }
 
 /** Every field unknown: options that cannot be read (a parameter, an import from a package). */
 export function unknownOptions(reason: string, loc: Loc): OptionsPolicy {
-  return {
-    origins: unknown(reason, loc),
-    originForm: 'list',
-    credentials: unknown(reason, loc),
-    methods: unknown(reason, loc),
-    allowHeaders: unknown(reason, loc),
-    exposeHeaders: unknown(reason, loc),
-    maxAge: unknown(reason, loc),
-    unknownOptions: [],
-    extra: {},
-  };
-}
-
-function listOf(v: AV): string[] | undefined {
-  if (v.t === 'str') return v.v === '' ? [] : v.v.split(',');
-  if (v.t === 'array') {
-    const out: string[] = [];
-    for (const i of v.items) {
-      if (i.t === 'str' || i.t === 'num' || i.t === 'bool') out.push(String(i.v));
-      else if (i.t === 'undef' || i.t === 'null') out.push('');
-      else return undefined;
-    }
-    return out.join(',') === '' ? [] : out;
-  }
-  return undefined;
+  return unknownParts(reason, loc);
 }
 
 /**
@@ -205,61 +118,17 @@ export function optionsPolicy(opts: AV, unset: AV | undefined, callLoc: Loc, ana
   const p = defaultOptions(callLoc);
   if (opts.t !== 'object') return p;
 
-  const field = <T>(key: string, conv: (v: AV) => T | undefined, what: string): Val<T> | undefined => {
-    const e = entryOf(opts, key);
-    if (!e) return undefined;
-    if ('unknownSpread' in e) return unknown<T>(e.reason, e.loc, fallbackOf(key, conv), vars(e.vars));
-    const v = conv(e.value);
-    if (v !== undefined) return known(v, e.valueLoc);
-    const reason = e.value.t === 'unknown' ? e.value.reason : `${what} cannot be read`;
-    return unknown<T>(reason, e.valueLoc, fallbackOf(key, conv), vars(e.value.t === 'unknown' ? e.value.vars : []));
-  };
-  const fallbackOf = <T>(key: string, conv: (v: AV) => T | undefined): T | undefined => {
-    const e = entryOf(unset, key);
-    if (!e || 'unknownSpread' in e || e.value.t === 'undef') return undefined;
-    return conv(e.value);
-  };
+  // An option an unset variable leaves undefined gives no fallback, as for `origin`.
+  const noFallback = (v: AV) => v.t === 'undef' || v.t === 'unknown';
+  const field = <T>(key: string, conv: (v: AV) => T | undefined): Val<T> | undefined => readField(opts, unset, key, conv, key, noFallback);
 
-  // origin
-  const oe = entryOf(opts, 'origin');
-  if (oe) {
-    if ('unknownSpread' in oe) {
-      p.origins = unknown(oe.reason, oe.loc, undefined, vars(oe.vars));
-      p.originForm = 'list';
-    } else {
-      const ov = originFromAV(oe.value, oe.valueLoc, analyzeFn);
-      if ('unknown' in ov) {
-        const ue = entryOf(unset, 'origin');
-        // An env origin that is unset leaves `origin: undefined`: no CORS at all, which is no fallback to speak of.
-        const fb = ue && !('unknownSpread' in ue) && ue.value.t !== 'undef' ? originFromAV(ue.value, ue.valueLoc, analyzeFn, 'unset') : undefined;
-        if (fb && !('unknown' in fb)) {
-          p.origins = unknown(ov.unknown, oe.valueLoc, fb.entries, vars(ov.vars));
-          p.originForm = fb.form;
-          if (fb.fromFunction) p.extra.originFunction = known(true, fb.fromFunction);
-        } else {
-          p.origins = unknown(ov.unknown, oe.valueLoc, undefined, vars(ov.vars));
-          p.originForm = ov.vars.length ? 'single' : 'list';
-        }
-      } else {
-        p.origins = known(ov.entries, oe.valueLoc);
-        p.originForm = ov.form;
-        if (ov.fromFunction) p.extra.originFunction = known(true, ov.fromFunction);
-      }
-    }
-  }
+  readOrigin(p, opts, unset, (v, loc, mode) => originFromAV(v, loc, analyzeFn, mode));
 
   // credentials: only `=== true` sends the header.
-  const cred = field('credentials', (v) => (v.t === 'unknown' ? undefined : v.t === 'bool' ? v.v : false), 'credentials');
+  const cred = field('credentials', (v) => (v.t === 'unknown' ? undefined : v.t === 'bool' ? v.v : false));
   if (cred) p.credentials = cred;
 
-  const methods = field(
-    'methods',
-    (v) => {
-      if (v.t === 'undef' || v.t === 'null') return undefined;
-      return listOf(v);
-    },
-    'methods',
-  );
+  const methods = field('methods', (v) => (v.t === 'undef' || v.t === 'null' ? undefined : listOf(v)));
   if (methods) p.methods = methods;
 
   // allowedHeaders || headers; neither → the request's Access-Control-Request-Headers is echoed.
@@ -270,7 +139,7 @@ export function optionsPolicy(opts: AV, unset: AV | undefined, callLoc: Loc, ana
   for (const e of pick) {
     if (!e) continue;
     if ('unknownSpread' in e) {
-      p.allowHeaders = unknown(e.reason, e.loc, undefined, vars(e.vars));
+      p.allowHeaders = unknown(e.reason, e.loc, undefined, varsOf(e.vars));
       decided = true;
       break;
     }
@@ -279,8 +148,8 @@ export function optionsPolicy(opts: AV, unset: AV | undefined, callLoc: Loc, ana
     const list = t ? listOf(e.value) : undefined;
     if (list) p.allowHeaders = known(list, e.valueLoc);
     else {
-      const fb = fallbackOf(e === ah ? 'allowedHeaders' : 'headers', (v) => (truthy(v) ? listOf(v) : undefined));
-      p.allowHeaders = unknown(e.value.t === 'unknown' ? e.value.reason : 'allowedHeaders', e.valueLoc, fb, vars(e.value.t === 'unknown' ? e.value.vars : []));
+      const fb = fallbackOf(unset, e === ah ? 'allowedHeaders' : 'headers', (v) => (truthy(v) ? listOf(v) : undefined), noFallback);
+      p.allowHeaders = unknown(e.value.t === 'unknown' ? e.value.reason : 'allowedHeaders', e.valueLoc, fb, varsOf(e.value.t === 'unknown' ? e.value.vars : []));
     }
     decided = true;
     break;
@@ -290,38 +159,22 @@ export function optionsPolicy(opts: AV, unset: AV | undefined, callLoc: Loc, ana
     if (written) p.allowHeaders = known<string[]>([], written.valueLoc, true);
   }
 
-  const expose = field('exposedHeaders', (v) => (v.t === 'unknown' ? undefined : truthy(v) ? listOf(v) : []), 'exposedHeaders');
+  const expose = field('exposedHeaders', (v) => (v.t === 'unknown' ? undefined : truthy(v) ? listOf(v) : []));
   if (expose) p.exposeHeaders = expose;
 
-  const maxAge = field(
-    'maxAge',
-    (v): number | null | undefined => {
-      if (v.t === 'num') return v.v;
-      if (v.t === 'str') return v.v === '' ? null : Number.isFinite(Number(v.v)) ? Number(v.v) : undefined;
-      if (v.t === 'undef' || v.t === 'null' || (v.t === 'bool' && !v.v)) return null;
-      return undefined;
-    },
-    'maxAge',
-  );
+  const maxAge = field('maxAge', (v): number | null | undefined => {
+    if (v.t === 'num') return v.v;
+    if (v.t === 'str') return v.v === '' ? null : Number.isFinite(Number(v.v)) ? Number(v.v) : undefined;
+    if (v.t === 'undef' || v.t === 'null' || (v.t === 'bool' && !v.v)) return null;
+    return undefined;
+  });
   if (maxAge) p.maxAge = maxAge;
 
-  const pc = field('preflightContinue', (v) => truthy(v), 'preflightContinue');
+  const pc = field('preflightContinue', (v) => truthy(v));
   if (pc) p.extra.preflightContinue = pc;
-  const oss = field('optionsSuccessStatus', (v) => (v.t === 'num' ? v.v : undefined), 'optionsSuccessStatus');
+  const oss = field('optionsSuccessStatus', (v) => (v.t === 'num' ? v.v : undefined));
   if (oss) p.extra.optionsSuccessStatus = oss;
 
-  const seen = new Map<string, UnknownOption>();
-  for (const e of opts.entries) {
-    if ('unknownSpread' in e || (CORS_OPTIONS as readonly string[]).includes(e.key)) continue;
-    const u: UnknownOption = { key: e.key, loc: e.keyLoc };
-    const s = suggestOption(e.key);
-    if (s) u.suggestion = s;
-    seen.set(e.key, u);
-  }
-  p.unknownOptions = [...seen.values()];
+  p.unknownOptions = unknownKeys(opts, CORS_OPTIONS, ALIASES);
   return p;
-}
-
-function vars(v: string[]): string | undefined {
-  return v.length ? v.join('/') : undefined;
 }

@@ -1,9 +1,10 @@
 import type * as ES from 'estree';
 import type { Loc, Policy } from '../../model/index.js';
 import { isIdent, locOf, memberName, unwrap, walk } from './ast.js';
-import type { OptionsPolicy } from './cors-options.js';
 import { defaultOptions } from './cors-options.js';
-import { optionsOfArgument, optionsOfValue, policyFromOptions } from './cors-calls.js';
+import { optionsOfArgument, optionsOfValue } from './cors-calls.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { policyOfParts } from '../js-middleware/parts.js';
 import type { AV, Evaluator, Mod } from './evaluate.js';
 import { lookupKey, truthy } from './evaluate.js';
 
@@ -32,7 +33,7 @@ export function nestPolicies(ev: Evaluator, mod: Mod): Policy[] {
       const isNest = recv.t === 'app' && recv.kind === 'nest' ? recv.adapter !== 'fastify' : recv.t === 'unknown' && nestModule && !declaredFastify(recvNode, mod);
       if (!isNest) return;
       const loc = locOf(n, mod.file);
-      out.push(policyFromOptions('nestjs', {}, loc, optionsOfArgument(ev, mod, n.arguments[0], loc)));
+      out.push(policyOfParts('nestjs', {}, loc, optionsOfArgument(ev, mod, n.arguments[0], loc)));
     } else if (name === 'create' && namesNestFactory(unwrap(n.callee.object), mod)) {
       const factory = ev.eval(n, mod, 'normal');
       if (factory.t !== 'app' || factory.kind !== 'nest' || factory.adapter === 'fastify') return;
@@ -58,7 +59,7 @@ function createOptionsPolicy(ev: Evaluator, mod: Mod, call: ES.CallExpression): 
       const e = u.t === 'object' ? lookupKey(u, 'cors') : undefined;
       return e && !('unknownSpread' in e) ? e.value : { t: 'undef', loc };
     }, loc);
-    return parts ? policyFromOptions('nestjs', {}, loc, parts) : undefined;
+    return parts ? policyOfParts('nestjs', {}, loc, parts) : undefined;
   }
   return undefined;
 }

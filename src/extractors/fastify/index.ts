@@ -1,47 +1,10 @@
-import type * as ES from 'estree';
-import type { ExtractContext, ExtractResult, Extractor, SourceFile } from '../../model/index.js';
-import type { ModuleResolver } from '../express/evaluate.js';
-import { Evaluator } from '../express/evaluate.js';
-import { contextResolver, parseProgram } from '../express/index.js';
-import { appListenFacts } from '../js-middleware/packages.js';
-import { projectVersions } from '../js-middleware/version.js';
+import type { MiddlewareSpec } from '../js-middleware/extractor.js';
+import { fromProgram, middlewareExtractor } from '../js-middleware/extractor.js';
 import { APP_FACTORIES, FASTIFY_PACKAGES, fastifyPolicies } from './register.js';
-import { isJsSourcePath, looksGenerated } from '../js-middleware/source-files.js';
 
-const SNIFF = /@fastify\/cors|fastify-cors/;
+const FASTIFY: MiddlewareSpec = { name: 'fastify', sniff: /@fastify\/cors|fastify-cors/, packages: FASTIFY_PACKAGES, policies: fastifyPolicies, appFactories: APP_FACTORIES };
 
-export interface FastifyExtractOptions {
-  /** The module's identity for `resolve` (an absolute path in the CLI); defaults to `file`. */
-  id?: string;
-  /** The source text, used to quote custom origin checks in messages. */
-  text?: string;
-  /** The version of a package the project pins (package-lock.json / package.json), if known. */
-  versionOf?: (pkg: string) => string | undefined;
-}
+/** The ESTree half of the Fastify extractor, for the CLI and the ESLint plugin. */
+export const extractFastifyFromProgram = fromProgram(FASTIFY);
 
-/**
- * The ESTree half of the Fastify extractor (no parser, no file system), so
- * the ESLint plugin can run it on ESLint's own AST.
- */
-export function extractFastifyFromProgram(program: ES.Program, file: string, resolve: ModuleResolver, options: FastifyExtractOptions = {}): ExtractResult {
-  const ev = new Evaluator(resolve, FASTIFY_PACKAGES);
-  const mod = ev.module({ id: options.id ?? file, file, program, ...(options.text !== undefined ? { text: options.text } : {}) });
-  const policies = fastifyPolicies(ev, mod, options.versionOf ?? (() => undefined));
-  if (!policies.length) return { policies };
-  const facts = appListenFacts(ev, mod, APP_FACTORIES, 'fastify');
-  return facts.length ? { policies, facts } : { policies };
-}
-
-export const fastifyExtractor: Extractor = {
-  name: 'fastify',
-  matchesPath: isJsSourcePath,
-  sniff: (text: string) => SNIFF.test(text) && !looksGenerated(text),
-  extract(file: SourceFile, ctx: ExtractContext) {
-    const program = parseProgram(file.text, file.path);
-    return extractFastifyFromProgram(program, file.path, contextResolver(ctx), {
-      id: file.absPath,
-      text: file.text,
-      versionOf: projectVersions(file.absPath, ctx.root, ctx.readFile),
-    });
-  },
-};
+export const fastifyExtractor = middlewareExtractor(FASTIFY);

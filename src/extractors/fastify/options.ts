@@ -1,10 +1,13 @@
-import type { Loc, OriginEntry, Val } from '../../model/index.js';
+import type { Loc, Val } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
-import type { OptionsPolicy, OriginFnAnalyzer, OriginValue } from '../express/cors-options.js';
+import type { OriginFnAnalyzer } from '../express/cors-options.js';
 import { originFromAV } from '../express/cors-options.js';
 import type { AV, Mode } from '../express/evaluate.js';
 import { truthy } from '../express/evaluate.js';
-import { entryOf, listOf, numberOf, readField, unknownKeys, varsOf } from '../js-middleware/options.js';
+import type { OriginReading, OriginValue } from '../js-middleware/options.js';
+import { COMMON_ALIASES, entryOf, listOf, numberOf, readField, readOrigin, unknownKeys, varsOf } from '../js-middleware/options.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { defaultParts, unknownParts } from '../js-middleware/parts.js';
 
 /** What @fastify/cors 11 reads (index.js `defaultOptions`, types), plus the options Fastify's `register` takes for itself. */
 export const FASTIFY_CORS_OPTIONS = [
@@ -35,17 +38,7 @@ export const VALID_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHand
 
 /** Spellings of other CORS packages (Express's `headers`, Koa's `allowMethods`, Django's names). */
 const ALIASES: Record<string, string> = {
-  origins: 'origin',
-  allowedorigins: 'origin',
-  allowedorigin: 'origin',
-  alloworigin: 'origin',
-  alloworigins: 'origin',
-  whitelist: 'origin',
-  allowlist: 'origin',
-  credential: 'credentials',
-  allowcredentials: 'credentials',
-  supportscredentials: 'credentials',
-  withcredentials: 'credentials',
+  ...COMMON_ALIASES,
   method: 'methods',
   allowmethods: 'methods',
   allowedmethods: 'methods',
@@ -56,40 +49,16 @@ const ALIASES: Record<string, string> = {
   exposeheaders: 'exposedHeaders',
   exposedheader: 'exposedHeaders',
   exposeheader: 'exposedHeaders',
-  maxage: 'maxAge',
-  preflightmaxage: 'maxAge',
   successstatus: 'optionsSuccessStatus',
 };
 
-type Analysis = OriginValue | { unknown: string; vars: string[] };
-
 /** The policy fields of `register(cors)` with no options. `loc` is the register call. */
 export function fastifyDefaults(loc: Loc): OptionsPolicy {
-  return {
-    origins: known<OriginEntry[]>([{ kind: 'any', loc }], loc, true),
-    originForm: 'single',
-    credentials: known(false, loc, true),
-    methods: known(FASTIFY_DEFAULT_METHODS, loc, true),
-    allowHeaders: known<string[]>([], loc, true),
-    exposeHeaders: known<string[]>([], loc, true),
-    maxAge: known<number | null>(null, loc, true),
-    unknownOptions: [],
-    extra: {},
-  };
+  return defaultParts(loc, FASTIFY_DEFAULT_METHODS);
 }
 
 export function fastifyUnknown(reason: string, loc: Loc): OptionsPolicy {
-  return {
-    origins: unknown(reason, loc),
-    originForm: 'list',
-    credentials: unknown(reason, loc),
-    methods: unknown(reason, loc),
-    allowHeaders: unknown(reason, loc),
-    exposeHeaders: unknown(reason, loc),
-    maxAge: unknown(reason, loc),
-    unknownOptions: [],
-    extra: {},
-  };
+  return unknownParts(reason, loc);
 }
 
 /**
@@ -98,7 +67,7 @@ export function fastifyUnknown(reason: string, loc: Loc): OptionsPolicy {
  * any other falsy value (`undefined` from an unset variable, `''`, `null`,
  * `0`) makes every request fail with "Invalid CORS origin option" (`error`).
  */
-function originOf(v: AV, valueLoc: Loc, analyzeFn: OriginFnAnalyzer, mode: Mode): (Analysis & { error?: string }) | Analysis {
+function originOf(v: AV, valueLoc: Loc, analyzeFn: OriginFnAnalyzer, mode: Mode): OriginReading | (OriginValue & { error?: string }) {
   if (v.t === 'bool' && !v.v) return { entries: [{ kind: 'none', loc: valueLoc }], form: 'single' };
   // `error` is the value's typeof: a string option (even '') gets no Vary: Origin, the others do.
   if (v.t !== 'unknown' && v.t !== 'func' && truthy(v) === false) {
@@ -117,34 +86,12 @@ export function fastifyOptions(opts: AV, unset: AV | undefined, callLoc: Loc, an
   if (opts.t !== 'object') return p;
 
   const oe = entryOf(opts, 'origin');
-  if (oe) {
-    if ('unknownSpread' in oe) {
-      p.origins = unknown(oe.reason, oe.loc, undefined, varsOf(oe.vars));
-      p.originForm = 'list';
-    } else {
-      // A function origin sends Vary: Origin whatever it calls back.
-      if (oe.value.t === 'func') p.extra.originIsFunction = known(true, oe.valueLoc);
-      const ov = originOf(oe.value, oe.valueLoc, analyzeFn, 'normal');
-      if ('unknown' in ov) {
-        const ue = entryOf(unset, 'origin');
-        // Unset, `origin: process.env.X` is undefined: every request fails, which is no fallback to speak of.
-        const fb = ue && !('unknownSpread' in ue) && ue.value.t !== 'undef' ? originOf(ue.value, ue.valueLoc, analyzeFn, 'unset') : undefined;
-        if (fb && !('unknown' in fb)) {
-          p.origins = unknown(ov.unknown, oe.valueLoc, fb.entries, varsOf(ov.vars));
-          p.originForm = fb.form;
-          if (fb.fromFunction) p.extra.originFunction = known(true, fb.fromFunction);
-          if ('error' in fb && fb.error) p.extra.originError = unknown(ov.unknown, oe.valueLoc, fb.error, varsOf(ov.vars));
-        } else {
-          p.origins = unknown(ov.unknown, oe.valueLoc, undefined, varsOf(ov.vars));
-          p.originForm = ov.vars.length ? 'single' : 'list';
-        }
-      } else {
-        p.origins = known(ov.entries, oe.valueLoc);
-        p.originForm = ov.form;
-        if (ov.fromFunction) p.extra.originFunction = known(true, ov.fromFunction);
-        if ('error' in ov && ov.error) p.extra.originError = known(ov.error, oe.valueLoc);
-      }
-    }
+  // A function origin sends Vary: Origin whatever it calls back.
+  if (oe && !('unknownSpread' in oe) && oe.value.t === 'func') p.extra.originIsFunction = known(true, oe.valueLoc);
+  const from = readOrigin(p, opts, unset, (v, loc, mode) => originOf(v, loc, analyzeFn, mode));
+  if (from && 'error' in from && from.error) {
+    const o = p.origins;
+    p.extra.originError = o.known ? known(from.error, o.loc) : unknown(o.reason, o.loc, from.error, o.variable);
   }
 
   // `if (corsOptions.credentials)`: any truthy value sends the header.

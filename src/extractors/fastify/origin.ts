@@ -2,20 +2,20 @@ import type * as ES from 'estree';
 import type { Loc } from '../../model/index.js';
 import { known } from '../../model/index.js';
 import { isFunction, isIdent, locOf, unwrap } from '../express/ast.js';
-import { analyzeOriginFunction } from '../express/cors-calls.js';
-import type { OptionsPolicy, OriginValue } from '../express/cors-options.js';
-import { originFromAV } from '../express/cors-options.js';
+import { analyzeOriginFunction, callbackAnswer } from '../express/cors-calls.js';
 import type { Outcome } from '../express/decide.js';
 import { decide } from '../express/decide.js';
 import type { AV, Evaluator, Mode } from '../express/evaluate.js';
 import { lookupKey, truthy } from '../express/evaluate.js';
 import type { ExecCtx } from '../express/paths.js';
+import type { OriginReading } from '../js-middleware/options.js';
 import { locKey } from '../js-middleware/options.js';
 import type { Func } from '../js-middleware/returns.js';
 import { decideAnswers, paramBinding } from '../js-middleware/returns.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { chosenByVariable } from '../js-middleware/parts.js';
+import { answerOfValue, originOfDecision, predicateOrigin } from '../js-middleware/origin-function.js';
 import { fastifyDefaults, fastifyOptions, fastifyUnknown, hookOf } from './options.js';
-
-type Analysis = OriginValue | { unknown: string; vars: string[] };
 
 /**
  * An `origin` function. @fastify/cors calls it as `origin(req.headers.origin, cb)`
@@ -23,10 +23,10 @@ type Analysis = OriginValue | { unknown: string; vars: string[] };
  * The callback form is Express cors's (cors-calls.ts decides it); an async
  * function is read through its `return`s, each standing for `cb(null, value)`.
  */
-export function fastifyOriginFunction(ev: Evaluator, f: Func, mode: Mode): Analysis {
+export function fastifyOriginFunction(ev: Evaluator, f: Func, mode: Mode): OriginReading {
   if (!f.fn.async) return analyzeOriginFunction(ev, f, mode);
   const fnLoc = locOf(f.fn, f.mod.file);
-  const predicate = (description: string): OriginValue => ({ entries: [{ kind: 'predicate', description, loc: fnLoc }], form: 'list', fromFunction: fnLoc });
+  const predicate = (description: string) => predicateOrigin(description, fnLoc);
   const classify = (e: ES.Expression | null, ctx: ExecCtx<Outcome>, at: Loc): Outcome => {
     if (e === null) return { k: 'reject' };
     const x = ctx.resolveLocal(e);
@@ -34,45 +34,12 @@ export function fastifyOriginFunction(ev: Evaluator, f: Func, mode: Mode): Analy
     if (ctx.isOrigin(x)) return { k: 'accept', loc: at };
     if (x.type === 'ConditionalExpression') return ctx.cond(x.test) ? classify(x.consequent, ctx, at) : classify(x.alternate, ctx, at);
     if (x.type === 'AwaitExpression') return { k: 'unknown', reason: 'an awaited value' };
-    const v = ctx.value(x);
-    switch (v.t) {
-      case 'bool':
-        return v.v ? { k: 'accept', loc: at } : { k: 'reject' };
-      case 'undef':
-      case 'null':
-        return { k: 'reject' };
-      case 'str':
-        return v.v === '' ? { k: 'reject' } : { k: 'fixed', value: v.v, loc: v.loc };
-      case 'num':
-        return v.v === 0 || Number.isNaN(v.v) ? { k: 'reject' } : { k: 'accept', loc: at };
-      case 'unknown':
-        // A boolean over the origin: `return allowed.includes(origin)`.
-        return ctx.cond(x) ? { k: 'accept', loc: at } : { k: 'reject' };
-      default:
-        return { k: 'value', key: locKey(v.loc), av: v, loc: v.loc };
-    }
+    return answerOfValue(x, ctx, at);
   };
   const r = decideAnswers(ev, f, mode, { onReturn: (e, ctx) => classify(e, ctx, e ? locOf(e, f.mod.file) : fnLoc) }, paramBinding(f, 0));
   if (!r) return predicate('an origin function with too many branches');
-  const d = r.decision;
-  if (d.k === 'same') {
-    const o = d.outcome;
-    switch (o.k) {
-      case 'accept':
-        return { entries: [{ kind: 'reflect', loc: fnLoc }], form: 'list', fromFunction: fnLoc };
-      case 'reject':
-        return { entries: [{ kind: 'none', loc: fnLoc }], form: 'list', fromFunction: fnLoc };
-      case 'fixed':
-        return originFromAV({ t: 'str', v: o.value, loc: o.loc }, o.loc, () => predicate('nested function'));
-      case 'value':
-        return originFromAV(o.av, o.loc, () => predicate('nested function'));
-      case 'unknown':
-        return predicate(`an origin function (${o.reason})`);
-    }
-  }
-  if (d.k === 'allowlist') return { entries: d.entries, form: 'list', fromFunction: fnLoc };
-  if (d.vars.length && mode === 'normal') return { unknown: `origin check depends on ${d.vars.join(', ')}`, vars: d.vars };
-  return predicate(d.description);
+  // The plugin has set Vary: Origin before the function answers: a rejection is the function's answer (fromFunction), not CORS off as in Express's cors.
+  return originOfDecision(r.decision, fnLoc, mode, (o) => (o.k === 'reject' ? { entries: [{ kind: 'none', loc: fnLoc }], form: 'list', fromFunction: fnLoc } : callbackAnswer(o, fnLoc)));
 }
 
 const analyze = (ev: Evaluator) => (g: Func, mode: Mode) => fastifyOriginFunction(ev, g, mode);
@@ -98,13 +65,7 @@ export function registerOptions(ev: Evaluator, av: AV, unset: () => AV, callLoc:
   const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
   if (av.t === 'unknown' && av.vars.length) {
     const u = unset();
-    if (u.t === 'object') {
-      // Options chosen by an environment variable: each field unknown, with the unset world's value as fallback.
-      const p = fastifyOptions(u, u, callLoc, analyze(ev));
-      const variable = av.vars.join('/');
-      const wrap = <T>(v: { known: boolean; value?: T; fallback?: T; loc: Loc }) => ({ known: false as const, reason, loc: argLoc, variable, ...((v.known ? v.value : v.fallback) !== undefined ? { fallback: (v.known ? v.value : v.fallback) as T } : {}) });
-      return { ...p, origins: wrap(p.origins), credentials: wrap(p.credentials), methods: wrap(p.methods), allowHeaders: wrap(p.allowHeaders), exposeHeaders: wrap(p.exposeHeaders), maxAge: wrap(p.maxAge), unknownOptions: [] };
-    }
+    if (u.t === 'object') return chosenByVariable(fastifyOptions(u, u, callLoc, analyze(ev)), reason, av.vars.join('/'), argLoc, { extra: 'keep', markDefaults: false });
   }
   return fastifyUnknown(reason, argLoc);
 }

@@ -4,6 +4,7 @@ import { known } from '../../model/index.js';
 import { isIdent, locOf, memberName, unwrap, walk } from '../express/ast.js';
 import type { Evaluator, Mod } from '../express/evaluate.js';
 import { packageOf } from '../js-middleware/packages.js';
+import { policyOfParts } from '../js-middleware/parts.js';
 import { fastifyDefaults, fastifyUnknown } from './options.js';
 import { registerOptions } from './origin.js';
 
@@ -48,23 +49,5 @@ function policyForRegister(ev: Evaluator, mod: Mod, call: ES.CallExpression, pkg
   else parts = registerOptions(ev, ev.eval(arg, mod, 'normal'), () => ev.eval(arg, mod, 'unset'), loc, locOf(arg, mod.file));
   const extra: Record<string, Val<unknown>> = { ...parts.extra };
   if (pkg !== '@fastify/cors') extra.package = known(pkg, loc);
-  const policy: Policy = {
-    framework: 'fastify',
-    layer: 'app',
-    scope: {},
-    loc,
-    origins: parts.origins,
-    originForm: parts.originForm,
-    credentials: parts.credentials,
-    methods: parts.methods,
-    allowHeaders: parts.allowHeaders,
-    exposeHeaders: parts.exposeHeaders,
-    maxAge: parts.maxAge,
-    headers: [],
-    unknownOptions: parts.unknownOptions,
-  };
-  const version = versionOf(pkg);
-  if (version) policy.version = version;
-  if (Object.keys(extra).length) policy.extra = extra;
-  return policy;
+  return policyOfParts('fastify', {}, loc, parts, versionOf(pkg), extra);
 }

@@ -1,9 +1,11 @@
-import type { Loc, OriginEntry, Policy, UnknownOption, Val } from '../../model/index.js';
+import type { Loc, OriginEntry } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
 import type { AV, Evaluator, Mode } from '../express/evaluate.js';
 import { truthy } from '../express/evaluate.js';
-import { entryOf, listOf, readField, unknownKeys, varsOf } from '../js-middleware/options.js';
-import type { KoaOrigin } from './origin.js';
+import type { OriginReading } from '../js-middleware/options.js';
+import { COMMON_ALIASES, entryOf, listOf, readField, unknownKeys, varsOf } from '../js-middleware/options.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
+import { defaultParts, unknownParts } from '../js-middleware/parts.js';
 import { koaCredentialsFunction, koaOriginFunction } from './origin.js';
 
 /** What @koa/cors 5 reads (index.js); kcors and older @koa/cors read a subset of these. */
@@ -13,17 +15,7 @@ export const KOA_DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PAT
 
 /** Express cors / @fastify/cors spellings (the usual mistake when moving to Koa), and other frameworks'. */
 const ALIASES: Record<string, string> = {
-  origins: 'origin',
-  allowedorigins: 'origin',
-  allowedorigin: 'origin',
-  alloworigin: 'origin',
-  alloworigins: 'origin',
-  whitelist: 'origin',
-  allowlist: 'origin',
-  credential: 'credentials',
-  allowcredentials: 'credentials',
-  supportscredentials: 'credentials',
-  withcredentials: 'credentials',
+  ...COMMON_ALIASES,
   methods: 'allowMethods',
   method: 'allowMethods',
   allowedmethods: 'allowMethods',
@@ -35,54 +27,22 @@ const ALIASES: Record<string, string> = {
   exposedheaders: 'exposeHeaders',
   exposedheader: 'exposeHeaders',
   exposeheader: 'exposeHeaders',
-  maxage: 'maxAge',
-  preflightmaxage: 'maxAge',
   privatenetwork: 'privateNetworkAccess',
 };
-
-export interface KoaParts {
-  origins: Val<OriginEntry[]>;
-  originForm: Policy['originForm'];
-  credentials: Val<boolean>;
-  methods: Val<string[]>;
-  allowHeaders: Val<string[]>;
-  exposeHeaders: Val<string[]>;
-  maxAge: Val<number | null>;
-  unknownOptions: UnknownOption[];
-  extra: Record<string, Val<unknown>>;
-}
 
 /**
  * The fields of `cors()` with no options. An unwritten origin is
  * `options.origin || <default>`: `'*'` in @koa/cors 5, the request Origin
  * before (and in kcors); `originDefaulted` lets the semantics pick by version.
  */
-export function koaDefaults(loc: Loc): KoaParts {
-  return {
-    origins: known<OriginEntry[]>([{ kind: 'any', loc }], loc, true),
-    originForm: 'single',
-    credentials: known(false, loc, true),
-    methods: known(KOA_DEFAULT_METHODS, loc, true),
-    allowHeaders: known<string[]>([], loc, true),
-    exposeHeaders: known<string[]>([], loc, true),
-    maxAge: known<number | null>(null, loc, true),
-    unknownOptions: [],
-    extra: { originDefaulted: known(true, loc, true) },
-  };
+export function koaDefaults(loc: Loc): OptionsPolicy {
+  const p = defaultParts(loc, KOA_DEFAULT_METHODS);
+  p.extra.originDefaulted = known(true, loc, true);
+  return p;
 }
 
-export function koaUnknown(reason: string, loc: Loc): KoaParts {
-  return {
-    origins: unknown(reason, loc),
-    originForm: 'list',
-    credentials: unknown(reason, loc),
-    methods: unknown(reason, loc),
-    allowHeaders: unknown(reason, loc),
-    exposeHeaders: unknown(reason, loc),
-    maxAge: unknown(reason, loc),
-    unknownOptions: [],
-    extra: {},
-  };
+export function koaUnknown(reason: string, loc: Loc): OptionsPolicy {
+  return unknownParts(reason, loc);
 }
 
 /**
@@ -91,7 +51,7 @@ export function koaUnknown(reason: string, loc: Loc): KoaParts {
  * `true`, a RegExp its source, and an array one header per element; a falsy
  * value (false, '', undefined) falls back to the default (`defaulted`).
  */
-function originOf(ev: Evaluator, v: AV, valueLoc: Loc, mode: Mode): KoaOrigin | { defaulted: true } {
+function originOf(ev: Evaluator, v: AV, valueLoc: Loc, mode: Mode): OriginReading | { defaulted: true } {
   if (v.t === 'func') return koaOriginFunction(ev, v, mode);
   if (v.t === 'unknown') return { unknown: v.reason, vars: v.vars };
   if (truthy(v) === false) return { defaulted: true };
@@ -130,7 +90,7 @@ function originOf(ev: Evaluator, v: AV, valueLoc: Loc, mode: Mode): KoaOrigin | 
 }
 
 /** Read `cors(options)`; `unset` is the same object with every environment variable unset. */
-export function koaOptions(ev: Evaluator, opts: AV, unset: AV | undefined, callLoc: Loc): KoaParts {
+export function koaOptions(ev: Evaluator, opts: AV, unset: AV | undefined, callLoc: Loc): OptionsPolicy {
   const p = koaDefaults(callLoc);
   if (opts.t !== 'object') return p;
 

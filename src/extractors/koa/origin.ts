@@ -1,16 +1,13 @@
 import type * as ES from 'estree';
-import type { Loc, OriginEntry } from '../../model/index.js';
+import type { Loc } from '../../model/index.js';
 import { isIdent, locOf, memberName, unwrap } from '../express/ast.js';
 import type { Outcome } from '../express/decide.js';
 import type { Evaluator, Mode } from '../express/evaluate.js';
 import type { ExecCtx } from '../express/paths.js';
 import type { Func } from '../js-middleware/returns.js';
 import { decideAnswers } from '../js-middleware/returns.js';
-
-/** An `origin` option as @koa/cors reads it. */
-export type KoaOrigin =
-  | { entries: OriginEntry[]; form: 'single' | 'list'; fromFunction?: Loc }
-  | { unknown: string; vars: string[] };
+import type { OriginReading } from '../js-middleware/options.js';
+import { originOfDecision, predicateOrigin } from '../js-middleware/origin-function.js';
 
 /**
  * The request Origin in Koa: besides `ctx.get('Origin')` and
@@ -50,14 +47,12 @@ export function koaIsOrigin(f: Func): (e: ES.Expression) => boolean | undefined 
  * that allowlist; a fixed value is that value; anything else is a
  * `predicate`, never a guess.
  */
-export function koaOriginFunction(ev: Evaluator, f: Func, mode: Mode): KoaOrigin {
+export function koaOriginFunction(ev: Evaluator, f: Func, mode: Mode): OriginReading {
   const fnLoc = locOf(f.fn, f.mod.file);
-  const predicate = (description: string): KoaOrigin => ({ entries: [{ kind: 'predicate', description, loc: fnLoc }], form: 'list', fromFunction: fnLoc });
+  const predicate = (description: string) => predicateOrigin(description, fnLoc);
   const r = decideAnswers(ev, f, mode, { onReturn: (e, ctx) => classifyReturn(e, ctx, fnLoc), isOrigin: koaIsOrigin(f) });
   if (!r) return predicate('an origin function with too many branches');
-  const d = r.decision;
-  if (d.k === 'same') {
-    const o = d.outcome;
+  return originOfDecision(r.decision, fnLoc, mode, (o) => {
     switch (o.k) {
       case 'accept':
         return { entries: [{ kind: 'reflect', loc: fnLoc }], form: 'list', fromFunction: fnLoc };
@@ -69,10 +64,7 @@ export function koaOriginFunction(ev: Evaluator, f: Func, mode: Mode): KoaOrigin
       default:
         return predicate(o.k === 'unknown' ? `an origin function (${o.reason})` : 'an origin function');
     }
-  }
-  if (d.k === 'allowlist') return { entries: d.entries, form: 'list', fromFunction: fnLoc };
-  if (d.vars.length && mode === 'normal') return { unknown: `origin check depends on ${d.vars.join(', ')}`, vars: d.vars };
-  return predicate(d.description);
+  });
 }
 
 function classifyReturn(e: ES.Expression | null, ctx: ExecCtx<Outcome>, fnLoc: Loc): Outcome {

@@ -5,7 +5,8 @@ import { locOf, walk } from '../express/ast.js';
 import type { Evaluator, Mod } from '../express/evaluate.js';
 import { mountScope } from '../express/usage.js';
 import { packageOf } from '../js-middleware/packages.js';
-import type { KoaParts } from './options.js';
+import { chosenByVariable, policyOfParts } from '../js-middleware/parts.js';
+import type { OptionsPolicy } from '../js-middleware/parts.js';
 import { koaDefaults, koaOptions, koaUnknown } from './options.js';
 
 /** `@koa/cors`, and `kcors`, its name before 2.2.2 (`.default` is the package itself). */
@@ -32,7 +33,7 @@ export function koaPolicies(ev: Evaluator, mod: Mod, versionOf: (pkg: string) =>
 function policyForCall(ev: Evaluator, mod: Mod, call: ES.CallExpression, pkg: string, versionOf: (pkg: string) => string | undefined): Policy {
   const loc = locOf(call, mod.file);
   const arg = call.arguments[0];
-  let parts: KoaParts;
+  let parts: OptionsPolicy;
   if (!arg) parts = koaDefaults(loc);
   else if (arg.type === 'SpreadElement') parts = koaUnknown('spread arguments', locOf(arg, mod.file));
   else {
@@ -42,49 +43,10 @@ function policyForCall(ev: Evaluator, mod: Mod, call: ES.CallExpression, pkg: st
     else if (av.t !== 'unknown') parts = koaDefaults(loc);
     else {
       const u = av.vars.length ? ev.eval(arg, mod, 'unset') : undefined;
-      parts = u?.t === 'object' ? withFallbacks(koaOptions(ev, u, u, loc), av.reason, av.vars.join('/'), locOf(arg, mod.file)) : koaUnknown(av.reason, locOf(arg, mod.file));
+      parts = u?.t === 'object' ? chosenByVariable(koaOptions(ev, u, u, loc), av.reason, av.vars.join('/'), locOf(arg, mod.file), { extra: 'wrap', markDefaults: false }) : koaUnknown(av.reason, locOf(arg, mod.file));
     }
   }
   const extra = { ...parts.extra };
   if (pkg !== '@koa/cors') extra.package = known(pkg, loc);
-  const policy: Policy = {
-    framework: 'koa',
-    layer: 'app',
-    scope: mountScope(call, mod, ev),
-    loc,
-    origins: parts.origins,
-    originForm: parts.originForm,
-    credentials: parts.credentials,
-    methods: parts.methods,
-    allowHeaders: parts.allowHeaders,
-    exposeHeaders: parts.exposeHeaders,
-    maxAge: parts.maxAge,
-    headers: [],
-    unknownOptions: parts.unknownOptions,
-  };
-  const version = versionOf(pkg);
-  if (version) policy.version = version;
-  if (Object.keys(extra).length) policy.extra = extra;
-  return policy;
-}
-
-/** Options chosen by an environment variable: every value unknown, the unset world's value as its fallback. */
-function withFallbacks(p: KoaParts, reason: string, variable: string, loc: Policy['loc']): KoaParts {
-  const wrap = <T>(v: { known: boolean; value?: T; fallback?: T }) => {
-    const fb = v.known ? v.value : v.fallback;
-    return { known: false as const, reason, loc, variable, ...(fb !== undefined ? { fallback: fb } : {}) };
-  };
-  const extra: KoaParts['extra'] = {};
-  for (const [k, v] of Object.entries(p.extra)) extra[k] = wrap(v);
-  return {
-    ...p,
-    origins: wrap(p.origins),
-    credentials: wrap(p.credentials),
-    methods: wrap(p.methods),
-    allowHeaders: wrap(p.allowHeaders),
-    exposeHeaders: wrap(p.exposeHeaders),
-    maxAge: wrap(p.maxAge),
-    unknownOptions: [],
-    extra,
-  };
+  return policyOfParts('koa', mountScope(call, mod, ev), loc, parts, versionOf(pkg), extra);
 }
