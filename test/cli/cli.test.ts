@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli } from '../support/cli.js';
+import { REPO } from '../support/fixtures.js';
 
 let dir: string;
 
@@ -81,6 +83,12 @@ describe('corslint CLI', () => {
   it('a bad --format or --max-warnings value exits 2', () => {
     expect(runCli(['--format', 'xml'], { cwd: dir }).code).toBe(2);
     expect(runCli(['--max-warnings', 'many'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('a reader that closes the pipe early (`| head`) is not a crash', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" . --format sarif | head -c 20`], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stdout).toHaveLength(20);
+    expect(r.stderr).toBe('');
   });
 
   it('--version and --help exit 0', () => {
