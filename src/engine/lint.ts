@@ -189,6 +189,18 @@ function failureFinding(e: unknown, file: string, extractor: string): Finding {
     };
   }
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError && /call stack/i.test(msg)) {
+    return {
+      ruleId: 'parse-error',
+      severity: 'error',
+      message: `This file nests expressions or blocks too deeply for corslint's ${extractor} extractor to analyse. Its CORS settings were not checked.`,
+      file,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+    };
+  }
   return {
     ruleId: 'parse-error',
     severity: 'error',
