@@ -20,7 +20,7 @@ import { firstMatch } from './js-origin-match.js';
  */
 export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): CorsResponse {
   const entries = r.get(policy.origins);
-  const originLoc = policy.origins.known && policy.origins.isDefault ? defaultOriginLoc(policy) : policy.origins.loc;
+  const originLoc = r.isDefault(policy.origins) ? defaultOriginLoc(policy) : policy.origins.loc;
   const headers: ResponseHeader[] = [];
   const byFunction = policy.extra?.originFunction ? r.get(policy.extra.originFunction) === true : false;
 
@@ -54,7 +54,7 @@ export function answerExpress(policy: Policy, req: CorsRequest, r: Resolver): Co
     const allow = policy.allowHeaders;
     const list = r.get(allow);
     // Not configured (a default, also as the fallback of options chosen by a variable): the request's headers are echoed.
-    if (allow.known ? allow.isDefault : allow.fallbackIsDefault) {
+    if (r.isDefault(allow)) {
       if (req.requestHeaders) headers.push({ name: 'access-control-allow-headers', value: req.requestHeaders });
       headers.push({ name: 'vary', value: 'Access-Control-Request-Headers' });
     } else if (list.length) headers.push({ name: 'access-control-allow-headers', value: list.join(','), loc: allow.loc });

@@ -32,7 +32,7 @@ export function answerFastify(policy: Policy, req: CorsRequest, r: Resolver): Co
   // Fastify skips that hook for them. Modelled for the usual JSON replies.)
   if (extra.hook) r.get(extra.hook);
   const entries = r.get(policy.origins);
-  const originLoc = policy.origins.known && policy.origins.isDefault ? defaultOriginLoc(policy) : policy.origins.loc;
+  const originLoc = r.isDefault(policy.origins) ? defaultOriginLoc(policy) : policy.origins.loc;
   const byFunction = flag('originFunction');
   const dynamic = flag('dynamic');
   const error = extra.originError ? String(r.get(extra.originError)) : undefined;
@@ -72,7 +72,7 @@ export function answerFastify(policy: Policy, req: CorsRequest, r: Resolver): Co
 
   const arrays = extra.arrayLists ? (r.get(extra.arrayLists) as string[]) : [];
   const join = (key: string, list: string[]) => list.join(arrays.includes(key) ? ', ' : ',');
-  if (!(policy.exposeHeaders.known && policy.exposeHeaders.isDefault)) {
+  if (!r.isDefault(policy.exposeHeaders)) {
     headers.push({ name: 'access-control-expose-headers', value: join('exposedHeaders', r.get(policy.exposeHeaders)), loc: policy.exposeHeaders.loc });
   }
 
@@ -81,10 +81,10 @@ export function answerFastify(policy: Policy, req: CorsRequest, r: Resolver): Co
   // `preflight: false`: the OPTIONS request got the headers above, then the plugin's OPTIONS route answers.
   if (!preflightOn) return { known: true, headers };
 
-  const methods = policy.methods.known && policy.methods.isDefault ? (atLeast(version, '11.0.0') ? 'GET,HEAD,POST' : 'GET,HEAD,PUT,PATCH,POST,DELETE') : join('methods', r.get(policy.methods));
+  const methods = r.isDefault(policy.methods) ? (atLeast(version, '11.0.0') ? 'GET,HEAD,POST' : 'GET,HEAD,PUT,PATCH,POST,DELETE') : join('methods', r.get(policy.methods));
   headers.push({ name: 'access-control-allow-methods', value: methods, loc: policy.methods.loc });
   const allow = policy.allowHeaders;
-  if (allow.known && allow.isDefault) {
+  if (r.isDefault(allow)) {
     headers.push({ name: 'vary', value: 'Access-Control-Request-Headers' });
     if (req.requestHeaders) headers.push({ name: 'access-control-allow-headers', value: req.requestHeaders });
   } else {

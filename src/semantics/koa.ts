@@ -28,7 +28,7 @@ export function answerKoa(policy: Policy, req: CorsRequest, r: Resolver): CorsRe
   const entries = r.get(policy.origins);
   const credentials = r.get(policy.credentials);
   const headers: ResponseHeader[] = [{ name: 'vary', value: 'Origin' }];
-  const defaulted = policy.origins.known && policy.origins.isDefault;
+  const defaulted = r.isDefault(policy.origins);
   const originLoc = defaulted ? defaultOriginLoc(policy) : policy.origins.loc;
 
   let values: { value: string; loc: Loc }[];
@@ -68,8 +68,9 @@ export function answerKoa(policy: Policy, req: CorsRequest, r: Resolver): CorsRe
   if (methods.length) headers.push({ name: 'access-control-allow-methods', value: methods.join(','), loc: policy.methods.loc });
   const allow = policy.allowHeaders;
   // Unset: the request's Access-Control-Request-Headers is echoed (without Vary).
-  const allowValue = allow.known && allow.isDefault ? req.requestHeaders : r.get(allow).join(',');
-  if (allowValue) headers.push({ name: 'access-control-allow-headers', value: allowValue, ...(allow.known && allow.isDefault ? {} : { loc: allow.loc }) });
+  const allowDefault = r.isDefault(allow);
+  const allowValue = allowDefault ? req.requestHeaders : r.get(allow).join(',');
+  if (allowValue) headers.push({ name: 'access-control-allow-headers', value: allowValue, ...(allowDefault ? {} : { loc: allow.loc }) });
   return { known: true, headers, status: 204 };
 }
 

@@ -26,6 +26,18 @@ export class Resolver {
     }
     throw new UnknownValueError(val as Unknown<unknown>);
   }
+
+  /**
+   * The framework default applies to `val`: nothing was written, or (in the
+   * fallback world) the branch taken when the variable is unset leaves it at
+   * the default, as in `cors(process.env.X ? strict : {})`.
+   */
+  isDefault(val: Val<unknown>): boolean {
+    if (val.known) return val.isDefault === true;
+    if (!val.fallbackIsDefault) return false;
+    this.get(val);
+    return true;
+  }
 }
 
 export type AnswerFn = (policy: Policy, request: CorsRequest, r: Resolver) => CorsResponse;

@@ -71,7 +71,7 @@ export function optionsOfValue(ev: Evaluator, av: AV, unset: () => AV, loc: Loc,
   if (av.t === 'undef' || av.t === 'null' || av.t === 'bool' || av.t === 'num' || av.t === 'str') return defaultOptions(loc);
   const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
   const u = av.t === 'unknown' && av.vars.length ? unset() : undefined;
-  if (av.t === 'unknown' && av.vars.length && u?.t === 'object') return chosenByVariable(optionsPolicy(u, u, loc, analyze), reason, av.vars.join('/'), argLoc, { extra: 'keep', markDefaults: true });
+  if (av.t === 'unknown' && av.vars.length && u?.t === 'object') return chosenByVariable(optionsPolicy(u, u, loc, analyze), reason, av.vars.join('/'), argLoc, { extra: 'keep' });
   return unknownOptions(reason, argLoc);
 }
 

@@ -65,7 +65,7 @@ export function registerOptions(ev: Evaluator, av: AV, unset: () => AV, callLoc:
   const reason = av.t === 'unknown' ? av.reason : `options ${av.t}`;
   if (av.t === 'unknown' && av.vars.length) {
     const u = unset();
-    if (u.t === 'object') return chosenByVariable(fastifyOptions(u, u, callLoc, analyze(ev)), reason, av.vars.join('/'), argLoc, { extra: 'keep', markDefaults: false });
+    if (u.t === 'object') return chosenByVariable(fastifyOptions(u, u, callLoc, analyze(ev)), reason, av.vars.join('/'), argLoc, { extra: 'keep' });
   }
   return fastifyUnknown(reason, argLoc);
 }

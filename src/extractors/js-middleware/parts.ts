@@ -66,15 +66,15 @@ export function policyOfParts(framework: Policy['framework'], scope: Policy['sco
  * Options an environment variable chooses as a whole (`cors(process.env.X ?
  * a : b)`): every field unknown (`reason`, at `loc`), with the unset world's
  * value as its fallback. `extra` says whether the framework's own fields
- * stay as read there (`keep`) or depend on the variable too (`wrap`);
- * `markDefaults` keeps a default of the unset world a default (no
- * allowedHeaders: echo the request's).
+ * stay as read there (`keep`) or depend on the variable too (`wrap`). A
+ * default of the unset world stays a default (`fallbackIsDefault`: no
+ * allowedHeaders still means echo the request's).
  */
-export function chosenByVariable(p: OptionsPolicy, reason: string, variable: string, loc: Loc, how: { extra: 'keep' | 'wrap'; markDefaults: boolean }): OptionsPolicy {
+export function chosenByVariable(p: OptionsPolicy, reason: string, variable: string, loc: Loc, how: { extra: 'keep' | 'wrap' }): OptionsPolicy {
   const wrap = <T>(v: Val<T>): Val<T> => {
     const fb = v.known ? v.value : v.fallback;
     const u = unknown<T>(reason, loc, fb, variable);
-    if (how.markDefaults && v.known && v.isDefault && fb !== undefined) u.fallbackIsDefault = true;
+    if (v.known && v.isDefault && fb !== undefined) u.fallbackIsDefault = true;
     return u;
   };
   let extra = p.extra;

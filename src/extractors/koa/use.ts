@@ -43,7 +43,7 @@ function policyForCall(ev: Evaluator, mod: Mod, call: ES.CallExpression, pkg: st
     else if (av.t !== 'unknown') parts = koaDefaults(loc);
     else {
       const u = av.vars.length ? ev.eval(arg, mod, 'unset') : undefined;
-      parts = u?.t === 'object' ? chosenByVariable(koaOptions(ev, u, u, loc), av.reason, av.vars.join('/'), locOf(arg, mod.file), { extra: 'wrap', markDefaults: false }) : koaUnknown(av.reason, locOf(arg, mod.file));
+      parts = u?.t === 'object' ? chosenByVariable(koaOptions(ev, u, u, loc), av.reason, av.vars.join('/'), locOf(arg, mod.file), { extra: 'wrap' }) : koaUnknown(av.reason, locOf(arg, mod.file));
     }
   }
   const extra = { ...parts.extra };
