@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { acceptingSubject } from '../src/advice/frameworks.js';
-import { acceptingPlaces, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
+import { acceptedWrittenOrigins, acceptingPlaces, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
-import { isDevHost, parseOrigin } from '../src/probes/index.js';
+import { isDevHost } from '../src/probes/index.js';
 
 /** Decision 8: a path segment named or delimited by one of these marks a development configuration. */
 const DEV_WORDS = new Set(['dev', 'development', 'local', 'test', 'tests', 'testing', 'e2e', 'spec', 'specs']);
@@ -29,14 +29,7 @@ export const devOrigin: Rule = {
     for (const policy of ctx.project.policies) {
       const pp = probePolicy(ctx, policy);
       if (pp.reflectsAny) continue;
-      const open = openSuffixes(pp);
-      const accepted = pp.outcomes.filter((o) => {
-        if (!o.accepted || o.probe.attacker || underOpenSuffix(o, open)) return false;
-        // Decision 8: an env fallback such as env('X', 'http://localhost:3000') is a local default by convention.
-        if (o.evaluation?.world === 'fallback') return false;
-        const p = parseOrigin(o.probe.origin);
-        return p !== undefined && isDevHost(p.hostname);
-      });
+      const accepted = acceptedWrittenOrigins(pp, (p) => isDevHost(p.hostname));
       for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
         const rel = path.relative(root, path.resolve(cwd, loc.file)).split(path.sep).join('/');
         if (isDevelopmentPath(rel)) continue;

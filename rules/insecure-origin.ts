@@ -1,7 +1,7 @@
 import { acceptingSubject } from '../src/advice/frameworks.js';
-import { acceptingPlaces, openSuffixes, probePolicy, underOpenSuffix } from '../src/analysis/probes.js';
+import { acceptedWrittenOrigins, acceptingPlaces, probePolicy } from '../src/analysis/probes.js';
 import type { Rule } from '../src/model/index.js';
-import { isDevHost, parseOrigin } from '../src/probes/index.js';
+import { isDevHost } from '../src/probes/index.js';
 
 export const insecureOrigin: Rule = {
   meta: {
@@ -15,15 +15,8 @@ export const insecureOrigin: Rule = {
     for (const policy of ctx.project.policies) {
       const pp = probePolicy(ctx, policy);
       if (pp.reflectsAny) continue;
-      const open = openSuffixes(pp);
-      const accepted = pp.outcomes.filter((o) => {
-        if (!o.accepted || o.probe.attacker || underOpenSuffix(o, open)) return false;
-        // Decision 8: an env fallback such as env('X', 'http://localhost:3000') is a local default by convention.
-        if (o.evaluation?.world === 'fallback') return false;
-        const p = parseOrigin(o.probe.origin);
-        // Decision 9: loopback and .local names are dev-origin's.
-        return p?.scheme === 'http' && !isDevHost(p.hostname);
-      });
+      // Decision 9: loopback and .local names are dev-origin's.
+      const accepted = acceptedWrittenOrigins(pp, (p) => p.scheme === 'http' && !isDevHost(p.hostname));
       for (const { loc, first: o, entry } of acceptingPlaces(pp, accepted, policy)) {
         const secure = o.probe.origin.replace(/^http:/, 'https:');
         const fix =

@@ -1,6 +1,6 @@
 import type { Evaluation, Loc, OriginEntry, Policy, RuleContext } from '../model/index.js';
 import { compareLoc, headerValues } from '../model/index.js';
-import { EVIL_ORIGIN, NULL_ORIGIN, generateProbes, type Probe, type ProbeSet } from '../probes/index.js';
+import { EVIL_ORIGIN, NULL_ORIGIN, generateProbes, parseOrigin, type Probe, type ProbeSet } from '../probes/index.js';
 import { answerTo, type OriginAnswer } from './answers.js';
 
 /** What a policy answers to one probe. */
@@ -111,6 +111,22 @@ export function underOpenSuffix(o: ProbeOutcome, open: Set<string>): boolean {
 }
 
 /** The entry whose location is `loc` (the semantics put the matching entry's loc on the ACAO header). */
+/**
+ * Origins the policy trusts as written, one of which `keep` selects: not an
+ * attacker's (those are the bypass rules'), not under a suffix the policy
+ * leaves open, and not an env fallback — `env('X', 'http://localhost:3000')`
+ * is a local default by convention (RULES.md decision 8).
+ */
+export function acceptedWrittenOrigins(pp: PolicyProbes, keep: (origin: NonNullable<ReturnType<typeof parseOrigin>>) => boolean): ProbeOutcome[] {
+  const open = openSuffixes(pp);
+  return pp.outcomes.filter((o) => {
+    if (!o.accepted || o.probe.attacker || underOpenSuffix(o, open)) return false;
+    if (o.evaluation?.world === 'fallback') return false;
+    const p = parseOrigin(o.probe.origin);
+    return p !== undefined && keep(p);
+  });
+}
+
 export function entryAt(pp: PolicyProbes, loc: Loc | undefined, fallback?: OriginEntry): OriginEntry | undefined {
   if (!loc) return fallback;
   return pp.entries.find((e) => e.loc === loc || compareLoc(e.loc, loc) === 0) ?? fallback;
