@@ -115,15 +115,7 @@ export class SettingsEvaluator {
     const cached = this.cache.get(absPath);
     if (cached && cached !== 'pending') return cached;
     this.cache.set(absPath, 'pending');
-    const st: ExecState = {
-      file: this.host.display(absPath),
-      absPath,
-      env: new Map(),
-      reads: new Set(),
-      deps: new Set(),
-      importFailed: false,
-      envDefaults: new Map(),
-    };
+    const st = this.freshState(absPath);
     this.stack.push(absPath);
     try {
       withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
@@ -152,7 +144,13 @@ export class SettingsEvaluator {
    * observed; nothing is cached. A syntax error is thrown as ParseError.
    */
   observe(absPath: string, text: string, observer: StatementObserver): ModuleResult {
-    const st: ExecState = {
+    const st: ExecState = { ...this.freshState(absPath), observer, guards: [] };
+    withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
+    return { absPath, env: st.env, reads: st.reads, deps: st.deps };
+  }
+
+  private freshState(absPath: string): ExecState {
+    return {
       file: this.host.display(absPath),
       absPath,
       env: new Map(),
@@ -160,11 +158,7 @@ export class SettingsEvaluator {
       deps: new Set(),
       importFailed: false,
       envDefaults: new Map(),
-      observer,
-      guards: [],
     };
-    withTree(this.host.parser, text, st.file, (root) => this.execBlock(root.namedChildren, st));
-    return { absPath, env: st.env, reads: st.reads, deps: st.deps };
   }
 
   private scopeOf(st: ExecState): StatementScope {
